@@ -1,0 +1,1 @@
+//! odoo-core (in progress)

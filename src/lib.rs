@@ -1,0 +1,2 @@
+//! odoo (in progress)
+pub use odoo_core::*;
