@@ -1,1 +1,38 @@
-//! odoo-core (in progress)
+//! The runtime of odoo-rs: a typed client for Odoo's external API.
+//!
+//! Use it through the `odoo` facade crate. The pieces:
+//!
+//! - [`Client`]: one server and database, one pooled HTTP client.
+//! - [`Session`]: one authenticated user; every call runs as that user with
+//!   that user's context.
+//! - [`domain`]: search domains built in Rust, sent in Odoo's notation.
+//! - [`value`]: many2one, dates, binary and x2many commands; [`decode`] reads
+//!   rows into your types with Odoo's rules (`false` is `None`).
+//! - [`Error`]: one error type; each variant says what to do next.
+#![deny(missing_docs)]
+
+mod calls;
+mod client;
+pub mod decode;
+pub mod domain;
+mod error;
+mod fields;
+mod secret;
+mod session;
+pub mod transport;
+pub mod value;
+mod version;
+
+pub use calls::{Call, CallFuture, NameSearch, Read, Search, SearchCount, SearchRead};
+pub use client::{Client, ClientBuilder};
+pub use domain::{Domain, Operator, field};
+pub use error::{
+    AccessDeniedError, ConfigError, DecodeError, Error, MissingRecordsError, ProtocolError,
+    Result, ServerError, ServerErrorKind, TransportError, TransportErrorKind,
+};
+pub use fields::FieldInfo;
+pub use secret::Secret;
+pub use session::Session;
+pub use transport::Transport;
+pub use value::{Binary, Command, Date, DateTime, Many2one, Map, RecordId, Value, X2many};
+pub use version::ServerVersion;

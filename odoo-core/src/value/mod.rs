@@ -1,0 +1,36 @@
+//! Values on the wire and the Rust types that hold them.
+//!
+//! Odoo's data model is JSON's: every transport carries the same values, so
+//! the wire [`Value`] is `serde_json`'s. What Odoo adds on top is conventions,
+//! and each has its type here:
+//!
+//! | Odoo field | on the wire | Rust |
+//! |---|---|---|
+//! | many2one | `[id, "display name"]` or `false` | [`Many2one`] (`Option<Many2one>` when not required) |
+//! | one2many / many2many | `[ids]` | [`X2many`] (`Vec<i64>`); written with [`Command`]s |
+//! | date | `"YYYY-MM-DD"` | [`Date`] |
+//! | datetime | `"YYYY-MM-DD HH:MM:SS"`, UTC | [`DateTime`] |
+//! | binary | base64 text | [`Binary`] |
+//! | any empty value | `false` | `None` of an `Option` field |
+
+mod binary;
+mod command;
+mod date;
+mod many2one;
+
+pub use binary::Binary;
+pub use command::Command;
+pub use date::{Date, DateTime};
+pub use many2one::Many2one;
+
+/// A value as Odoo sends and receives it.
+pub type Value = serde_json::Value;
+
+/// A JSON object: a record's values, a call's keyword arguments, a context.
+pub type Map = serde_json::Map<String, Value>;
+
+/// The ids of a one2many or many2many field, as Odoo reads them.
+pub type X2many = Vec<i64>;
+
+/// The id of a record.
+pub type RecordId = i64;

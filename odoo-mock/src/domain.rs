@@ -1,0 +1,604 @@
+//! Odoo domains: parsing (Polish notation, implicit `&`) and evaluation
+//! against the in-memory store.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use crate::faults::{Fault, py_repr, py_tuple};
+use crate::store::{Record, Schema, Store, as_id, as_ids, is_empty, truthy};
+
+/// Every operator Odoo 18 accepts in a leaf.
+pub const OPERATORS: &[&str] = &[
+    "=", "!=", "<=", "<", ">", ">=", "=?", "=like", "=ilike", "like", "not like", "ilike",
+    "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any",
+];
+
+/// A parsed domain.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    /// Always true (the empty domain, `(1, '=', 1)`).
+    True,
+    /// Always false (`(0, '=', 1)`).
+    False,
+    /// A `(path, operator, value)` condition.
+    Leaf {
+        /// Field path, split on dots.
+        path: Vec<String>,
+        /// Operator, lower-cased.
+        op: String,
+        /// Right-hand value.
+        value: Value,
+    },
+    /// `!`
+    Not(Box<Node>),
+    /// `&`
+    And(Vec<Node>),
+    /// `|`
+    Or(Vec<Node>),
+}
+
+impl Node {
+    /// Does the domain mention `field` as the first element of a leaf path?
+    pub fn mentions(&self, field: &str) -> bool {
+        match self {
+            Node::Leaf { path, .. } => path.first().is_some_and(|p| p == field),
+            Node::Not(n) => n.mentions(field),
+            Node::And(v) | Node::Or(v) => v.iter().any(|n| n.mentions(field)),
+            _ => false,
+        }
+    }
+}
+
+fn invalid_leaf(items: &[Value]) -> Fault {
+    Fault::value_error(format!("Invalid leaf {}", py_tuple(items)))
+}
+
+/// Parse a domain for `model`, validating operators and field names.
+pub fn parse(schema: &Schema, model: &str, domain: &Value) -> Result<Node, Fault> {
+    let items = match domain {
+        Value::Array(items) => items,
+        Value::Null | Value::Bool(false) => return Ok(Node::True),
+        _ => {
+            return Err(Fault::new(
+                "builtins.AssertionError",
+                "Domains to normalize must have a 'domain' form: a list or tuple of domain components",
+            ));
+        }
+    };
+    let mut stack: Vec<Node> = Vec::new();
+    for item in items.iter().rev() {
+        match item {
+            Value::String(op) if op == "&" || op == "|" => {
+                if stack.len() < 2 {
+                    return Err(syntax_error(domain));
+                }
+                let a = stack.pop().unwrap_or(Node::True);
+                let b = stack.pop().unwrap_or(Node::True);
+                stack.push(if op == "&" {
+                    Node::And(vec![a, b])
+                } else {
+                    Node::Or(vec![a, b])
+                });
+            }
+            Value::String(op) if op == "!" => {
+                let Some(a) = stack.pop() else {
+                    return Err(syntax_error(domain));
+                };
+                stack.push(Node::Not(Box::new(a)));
+            }
+            Value::Array(leaf) => stack.push(parse_leaf(schema, model, leaf)?),
+            Value::Bool(true) => stack.push(Node::True),
+            Value::Bool(false) => stack.push(Node::False),
+            other => {
+                return Err(Fault::value_error(format!(
+                    "Invalid domain term {}",
+                    py_repr(other)
+                )));
+            }
+        }
+    }
+    stack.reverse();
+    Ok(match stack.len() {
+        0 => Node::True,
+        1 => stack.pop().unwrap_or(Node::True),
+        _ => Node::And(stack),
+    })
+}
+
+fn syntax_error(domain: &Value) -> Fault {
+    Fault::value_error(format!("Domain {} syntax error", py_repr(domain)))
+}
+
+fn parse_leaf(schema: &Schema, model: &str, leaf: &[Value]) -> Result<Node, Fault> {
+    if leaf.len() < 3 {
+        return Err(Fault::value_error(format!(
+            "not enough values to unpack (expected 3, got {})",
+            leaf.len()
+        )));
+    }
+    if leaf.len() > 3 {
+        return Err(Fault::value_error(
+            "too many values to unpack (expected 3)".to_string(),
+        ));
+    }
+    let Some(op) = leaf[1].as_str() else {
+        return Err(invalid_leaf(leaf));
+    };
+    let op = op.to_lowercase();
+    if !OPERATORS.contains(&op.as_str()) {
+        return Err(invalid_leaf(leaf));
+    }
+    // constant leaves (1, '=', 1) / (0, '=', 1)
+    if let Some(n) = as_id(&leaf[0]) {
+        if op == "=" && as_id(&leaf[2]) == Some(1) {
+            return Ok(if n == 1 { Node::True } else { Node::False });
+        }
+        return Err(invalid_leaf(leaf));
+    }
+    let Some(path) = leaf[0].as_str() else {
+        return Err(invalid_leaf(leaf));
+    };
+    let path: Vec<String> = path.split('.').map(str::to_string).collect();
+    // validate the path
+    let mut cur = model.to_string();
+    for (i, part) in path.iter().enumerate() {
+        let meta = schema
+            .model(&cur)
+            .ok_or_else(|| Fault::value_error(format!("Invalid model {cur}")))?;
+        if part == "id" && meta.field("id").is_none() {
+            break;
+        }
+        let Some(f) = meta.field(part) else {
+            return Err(Fault::value_error(format!(
+                "Invalid field {cur}.{part} in leaf {}",
+                py_tuple(leaf)
+            )));
+        };
+        if i + 1 < path.len() {
+            match &f.relation {
+                Some(rel) if schema.model(rel).is_some() => cur = rel.clone(),
+                _ => {
+                    return Err(Fault::value_error(format!(
+                        "Invalid field {cur}.{part} in leaf {}",
+                        py_tuple(leaf)
+                    )));
+                }
+            }
+        }
+    }
+    let value = leaf[2].clone();
+    if op == "any" || op == "not any" {
+        // validate the sub-domain against the comodel now
+        let last = schema
+            .model(&cur)
+            .and_then(|m| m.field(path.last().map_or("", String::as_str)))
+            .and_then(|f| f.relation.clone());
+        if let Some(rel) = last {
+            parse(schema, &rel, &value)?;
+        } else {
+            return Err(invalid_leaf(leaf));
+        }
+    }
+    Ok(Node::Leaf { path, op, value })
+}
+
+/// Evaluates domains against one store.
+pub struct Evaluator<'a> {
+    /// The schema.
+    pub schema: &'a Schema,
+    /// The records.
+    pub store: &'a Store,
+    /// Display name lookup: (model, id) -> name.
+    pub display: &'a dyn Fn(&str, i64) -> String,
+}
+
+impl Evaluator<'_> {
+    /// Does `rec` of `model` satisfy `node`?
+    pub fn matches(&self, model: &str, rec: &Record, node: &Node) -> bool {
+        match node {
+            Node::True => true,
+            Node::False => false,
+            Node::Not(n) => !self.matches(model, rec, n),
+            Node::And(v) => v.iter().all(|n| self.matches(model, rec, n)),
+            Node::Or(v) => v.iter().any(|n| self.matches(model, rec, n)),
+            Node::Leaf { path, op, value } => self.leaf(model, rec, path, op, value),
+        }
+    }
+
+    fn leaf(&self, model: &str, rec: &Record, path: &[String], op: &str, value: &Value) -> bool {
+        let Some(first) = path.first() else {
+            return false;
+        };
+        let id = rec.get("id").and_then(as_id).unwrap_or(0);
+        let meta = self.schema.model(model);
+        let field = meta.and_then(|m| m.field(first));
+        let ttype = if first == "id" {
+            "integer".to_string()
+        } else {
+            field.map_or_else(|| "char".to_string(), |f| f.ttype.clone())
+        };
+        let relation = field.and_then(|f| f.relation.clone());
+        let stored = if first == "id" {
+            Value::from(id)
+        } else {
+            self.value_of(model, rec, first)
+        };
+        // follow dotted paths
+        if path.len() > 1 {
+            let Some(rel) = relation else { return false };
+            let ids = related_ids(&stored);
+            return ids.iter().any(|rid| {
+                self.store
+                    .get(&rel, *rid)
+                    .is_some_and(|r| self.leaf(&rel, r, &path[1..], op, value))
+            });
+        }
+        match op {
+            "any" | "not any" => {
+                let Some(rel) = relation else { return false };
+                let Ok(sub) = parse(self.schema, &rel, value) else {
+                    return false;
+                };
+                let hit = related_ids(&stored).iter().any(|rid| {
+                    self.store
+                        .get(&rel, *rid)
+                        .is_some_and(|r| self.matches(&rel, r, &sub))
+                });
+                hit == (op == "any")
+            }
+            "child_of" | "parent_of" => {
+                let target = if first == "id" {
+                    model.to_string()
+                } else {
+                    relation.unwrap_or_else(|| model.to_string())
+                };
+                let roots = self.resolve_ids(&target, value);
+                let set = if op == "child_of" {
+                    self.descendants(&target, &roots)
+                } else {
+                    self.ancestors(&target, &roots)
+                };
+                let mine = if first == "id" {
+                    vec![id]
+                } else {
+                    related_ids(&stored)
+                };
+                mine.iter().any(|i| set.contains(i))
+            }
+            "=?" => {
+                if !truthy(value) && !matches!(value, Value::Number(_)) {
+                    true
+                } else {
+                    self.compare(&ttype, relation.as_deref(), &stored, "=", value)
+                }
+            }
+            _ => self.compare(&ttype, relation.as_deref(), &stored, op, value),
+        }
+    }
+
+    /// The stored value, computing one2many from the inverse field when needed.
+    fn value_of(&self, model: &str, rec: &Record, field: &str) -> Value {
+        if let Some(f) = self.schema.model(model).and_then(|m| m.field(field)) {
+            if f.ttype == "one2many" {
+                if let (Some(rel), Some(inv)) = (&f.relation, &f.relation_field) {
+                    if let Some(t) = self.store.tables.get(rel).filter(|t| t.loaded) {
+                        let id = rec.get("id").and_then(as_id).unwrap_or(0);
+                        let ids: Vec<Value> = t
+                            .records
+                            .values()
+                            .filter(|r| r.get(inv).and_then(as_id) == Some(id))
+                            .filter_map(|r| r.get("id").cloned())
+                            .collect();
+                        return Value::Array(ids);
+                    }
+                }
+            }
+        }
+        rec.get(field).cloned().unwrap_or(Value::Bool(false))
+    }
+
+    fn resolve_ids(&self, model: &str, value: &Value) -> Vec<i64> {
+        match value {
+            Value::Array(items) => items.iter().flat_map(|v| self.resolve_ids(model, v)).collect(),
+            Value::String(s) => {
+                let needle = s.to_lowercase();
+                self.store
+                    .ids(model)
+                    .into_iter()
+                    .filter(|id| (self.display)(model, *id).to_lowercase().contains(&needle))
+                    .collect()
+            }
+            v => as_id(v).into_iter().collect(),
+        }
+    }
+
+    fn parent_field(&self, model: &str) -> &'static str {
+        if self.schema.model(model).and_then(|m| m.field("parent_id")).is_some() {
+            "parent_id"
+        } else {
+            ""
+        }
+    }
+
+    fn descendants(&self, model: &str, roots: &[i64]) -> HashSet<i64> {
+        let mut set: HashSet<i64> = roots.iter().copied().collect();
+        let pf = self.parent_field(model);
+        if pf.is_empty() {
+            return set;
+        }
+        let Some(t) = self.store.tables.get(model) else {
+            return set;
+        };
+        loop {
+            let before = set.len();
+            for (id, r) in &t.records {
+                if let Some(p) = r.get(pf).and_then(as_id) {
+                    if set.contains(&p) {
+                        set.insert(*id);
+                    }
+                }
+            }
+            if set.len() == before {
+                break;
+            }
+        }
+        set
+    }
+
+    fn ancestors(&self, model: &str, roots: &[i64]) -> HashSet<i64> {
+        let mut set = HashSet::new();
+        let pf = self.parent_field(model);
+        for root in roots {
+            let mut cur = Some(*root);
+            while let Some(id) = cur {
+                if !set.insert(id) || pf.is_empty() {
+                    break;
+                }
+                cur = self.store.get(model, id).and_then(|r| r.get(pf)).and_then(as_id);
+            }
+        }
+        set
+    }
+
+    fn compare(&self, ttype: &str, relation: Option<&str>, stored: &Value, op: &str, value: &Value) -> bool {
+        let relational = matches!(ttype, "many2one" | "one2many" | "many2many");
+        match op {
+            "=" | "!=" => {
+                let eq = if !truthy(value) && !matches!(value, Value::Number(_)) {
+                    if ttype == "boolean" {
+                        !truthy(stored)
+                    } else {
+                        is_empty(stored)
+                    }
+                } else if relational {
+                    match value {
+                        Value::String(s) => self.names_of(relation, stored).iter().any(|n| n == s),
+                        v => {
+                            let ids = related_ids(stored);
+                            as_id(v).is_some_and(|i| ids.contains(&i))
+                        }
+                    }
+                } else {
+                    scalar_eq(ttype, stored, value)
+                };
+                if op == "=" { eq } else { !eq }
+            }
+            "in" | "not in" => {
+                let list: Vec<Value> = match value {
+                    Value::Array(a) => a.clone(),
+                    v => vec![v.clone()],
+                };
+                let hit = list.iter().any(|v| {
+                    if !truthy(v) && !matches!(v, Value::Number(_)) {
+                        if ttype == "boolean" { !truthy(stored) } else { is_empty(stored) }
+                    } else if relational {
+                        match v {
+                            Value::String(s) => {
+                                self.names_of(relation, stored).iter().any(|n| n == s)
+                            }
+                            v => as_id(v).is_some_and(|i| related_ids(stored).contains(&i)),
+                        }
+                    } else {
+                        scalar_eq(ttype, stored, v)
+                    }
+                });
+                if op == "in" { hit } else { !hit }
+            }
+            "<" | "<=" | ">" | ">=" => {
+                if is_empty(stored) && ttype != "boolean" {
+                    return false;
+                }
+                let ord = if relational {
+                    match (related_ids(stored).first(), as_id(value)) {
+                        (Some(a), Some(b)) => Some(a.cmp(&b)),
+                        _ => None,
+                    }
+                } else {
+                    compare_scalars(ttype, stored, value)
+                };
+                match ord {
+                    Some(o) => match op {
+                        "<" => o.is_lt(),
+                        "<=" => o.is_le(),
+                        ">" => o.is_gt(),
+                        _ => o.is_ge(),
+                    },
+                    None => false,
+                }
+            }
+            "like" | "ilike" | "not like" | "not ilike" | "=like" | "=ilike" => {
+                let negative = op.starts_with("not");
+                let insensitive = op.contains("ilike");
+                let raw = match value {
+                    Value::String(s) => s.clone(),
+                    Value::Bool(false) | Value::Null => {
+                        // ('name', 'ilike', False): is set / not set
+                        return if negative { is_empty(stored) } else { !is_empty(stored) };
+                    }
+                    v => py_repr(v),
+                };
+                let pattern = if op.starts_with('=') {
+                    raw
+                } else {
+                    format!("%{raw}%")
+                };
+                let texts: Vec<String> = if relational {
+                    self.names_of(relation, stored)
+                } else {
+                    match stored {
+                        Value::String(s) => vec![s.clone()],
+                        Value::Number(n) => vec![n.to_string()],
+                        _ => vec![],
+                    }
+                };
+                let hit = texts.iter().any(|t| like(&pattern, t, insensitive));
+                if negative { !hit } else { hit }
+            }
+            _ => false,
+        }
+    }
+
+    fn names_of(&self, relation: Option<&str>, stored: &Value) -> Vec<String> {
+        let Some(rel) = relation else { return vec![] };
+        related_ids(stored)
+            .into_iter()
+            .map(|id| (self.display)(rel, id))
+            .collect()
+    }
+}
+
+/// Ids in a stored relational value (many2one id or x2many list).
+pub fn related_ids(v: &Value) -> Vec<i64> {
+    match v {
+        Value::Array(_) => as_ids(v),
+        v => as_id(v).into_iter().collect(),
+    }
+}
+
+fn scalar_eq(ttype: &str, stored: &Value, value: &Value) -> bool {
+    match (stored, value) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (Value::Bool(a), v) if ttype == "boolean" => *a == truthy(v),
+        (Value::String(a), Value::String(b)) => {
+            if ttype == "datetime" || ttype == "date" {
+                normalize_date(ttype, a) == normalize_date(ttype, b)
+            } else {
+                a == b
+            }
+        }
+        (Value::Number(a), Value::String(b)) => b.parse::<f64>().ok() == a.as_f64(),
+        (Value::String(a), Value::Number(b)) => a.parse::<f64>().ok() == b.as_f64(),
+        _ => false,
+    }
+}
+
+fn normalize_date(ttype: &str, s: &str) -> String {
+    let lower = s.trim().to_lowercase();
+    let now = chrono::Utc::now().naive_utc();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d 00:00:00").to_string();
+    let s = match lower.as_str() {
+        "now" => now.format("%Y-%m-%d %H:%M:%S").to_string(),
+        "today" => day(now.date()),
+        "yesterday" => day(now.date() - chrono::Duration::days(1)),
+        "tomorrow" => day(now.date() + chrono::Duration::days(1)),
+        _ => s.replace('T', " "),
+    };
+    if ttype == "date" {
+        s.chars().take(10).collect()
+    } else if s.len() == 10 {
+        format!("{s} 00:00:00")
+    } else {
+        s
+    }
+}
+
+fn compare_scalars(ttype: &str, stored: &Value, value: &Value) -> Option<std::cmp::Ordering> {
+    match (stored, value) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64()?.partial_cmp(&b.as_f64()?),
+        (Value::Number(a), Value::String(b)) => a.as_f64()?.partial_cmp(&b.parse::<f64>().ok()?),
+        (Value::String(a), Value::String(b)) => {
+            if ttype == "datetime" || ttype == "date" {
+                Some(normalize_date(ttype, a).cmp(&normalize_date(ttype, b)))
+            } else {
+                Some(a.cmp(b))
+            }
+        }
+        (Value::Bool(a), v) => Some(a.cmp(&truthy(v))),
+        _ => None,
+    }
+}
+
+/// SQL LIKE matching with `%` and `_` (and `\` escapes).
+pub fn like(pattern: &str, text: &str, insensitive: bool) -> bool {
+    let (p, t) = if insensitive {
+        (pattern.to_lowercase(), text.to_lowercase())
+    } else {
+        (pattern.to_string(), text.to_string())
+    };
+    let p: Vec<char> = p.chars().collect();
+    let t: Vec<char> = t.chars().collect();
+    like_at(&p, &t)
+}
+
+fn like_at(p: &[char], t: &[char]) -> bool {
+    // iterative matcher with backtracking on the last '%'
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() {
+            match p[pi] {
+                '%' => {
+                    star = Some((pi, ti));
+                    pi += 1;
+                    continue;
+                }
+                '_' => {
+                    pi += 1;
+                    ti += 1;
+                    continue;
+                }
+                '\\' if pi + 1 < p.len() => {
+                    if p[pi + 1] == t[ti] {
+                        pi += 2;
+                        ti += 1;
+                        continue;
+                    }
+                }
+                c if c == t[ti] => {
+                    pi += 1;
+                    ti += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        match star {
+            Some((sp, st)) => {
+                pi = sp + 1;
+                ti = st + 1;
+                star = Some((sp, st + 1));
+            }
+            None => return false,
+        }
+    }
+    while pi < p.len() && p[pi] == '%' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns() {
+        assert!(like("%deco%", "Deco Addict", true));
+        assert!(like("Deco%", "Deco Addict", false));
+        assert!(!like("deco%", "Deco Addict", false));
+        assert!(like("S_0%", "S00021", false));
+        assert!(!like("%xyz%", "Deco", true));
+        assert!(like("%", "", false));
+    }
+}

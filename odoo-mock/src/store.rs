@@ -1,0 +1,196 @@
+//! The in-memory database: model and field metadata (from the schema) and the
+//! records of every model, with values kept in their stored form (many2one as
+//! a bare id or `false`, x2many as id lists, everything else as on the wire).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+/// One record: field name -> stored value.
+pub type Record = Map<String, Value>;
+
+/// Metadata of one field, from the schema's `ir.model.fields` export.
+#[derive(Debug, Clone)]
+pub struct FieldMeta {
+    /// Technical name.
+    pub name: String,
+    /// Odoo field type (`char`, `many2one`, ...).
+    pub ttype: String,
+    /// Target model of a relational field.
+    pub relation: Option<String>,
+    /// Inverse many2one of a one2many.
+    pub relation_field: Option<String>,
+    /// Label.
+    pub string: String,
+    /// Help text.
+    pub help: Option<String>,
+    /// Required at the ORM level.
+    pub required: bool,
+    /// Readonly in the UI.
+    pub readonly: bool,
+    /// Stored in the database.
+    pub store: bool,
+    /// Computed (non-stored or stored).
+    pub computed: bool,
+    /// Static selection values `(value, label)`.
+    pub selection: Vec<(String, String)>,
+    /// The schema entry as exported.
+    pub raw: Map<String, Value>,
+}
+
+impl FieldMeta {
+    /// Is this a one2many or many2many?
+    pub fn is_x2many(&self) -> bool {
+        self.ttype == "one2many" || self.ttype == "many2many"
+    }
+
+    /// The value an empty field reads as.
+    pub fn empty_value(&self) -> Value {
+        match self.ttype.as_str() {
+            "one2many" | "many2many" => Value::Array(vec![]),
+            "integer" => Value::from(0),
+            "float" | "monetary" => Value::from(0.0),
+            _ => Value::Bool(false),
+        }
+    }
+}
+
+/// Metadata of one model.
+#[derive(Debug, Clone)]
+pub struct ModelMeta {
+    /// Technical name, e.g. `sale.order`.
+    pub model: String,
+    /// Description, e.g. `Sales Order`.
+    pub description: String,
+    /// Default order (`_order`).
+    pub order: String,
+    /// Fields by name.
+    pub fields: BTreeMap<String, FieldMeta>,
+    /// The schema entry without its fields.
+    pub raw: Map<String, Value>,
+}
+
+impl ModelMeta {
+    /// A field by name.
+    pub fn field(&self, name: &str) -> Option<&FieldMeta> {
+        self.fields.get(name)
+    }
+}
+
+/// The schema: every known model.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    /// Models by name.
+    pub models: BTreeMap<String, Arc<ModelMeta>>,
+    /// `fields_get` answers captured from a real server, used as-is.
+    pub fields_get: HashMap<String, Map<String, Value>>,
+    /// Display names of records known only by reference (`[id, name]` pairs).
+    pub ref_names: HashMap<(String, i64), String>,
+}
+
+impl Schema {
+    /// A model by name.
+    pub fn model(&self, name: &str) -> Option<&Arc<ModelMeta>> {
+        self.models.get(name)
+    }
+}
+
+/// The records of one model.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// Records by id.
+    pub records: BTreeMap<i64, Record>,
+    /// Next id to hand out.
+    pub next_id: i64,
+    /// Whether the table holds real data (not only stubs for references).
+    pub loaded: bool,
+}
+
+impl Table {
+    /// Insert a record with the next id; returns the id.
+    pub fn insert(&mut self, mut rec: Record) -> i64 {
+        let id = self.next_id.max(self.records.keys().next_back().map_or(1, |k| k + 1));
+        self.next_id = id + 1;
+        rec.insert("id".into(), Value::from(id));
+        self.records.insert(id, rec);
+        id
+    }
+}
+
+/// All records of one database.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    /// Tables by model name.
+    pub tables: HashMap<String, Table>,
+}
+
+impl Store {
+    /// A record by model and id.
+    pub fn get(&self, model: &str, id: i64) -> Option<&Record> {
+        self.tables.get(model).and_then(|t| t.records.get(&id))
+    }
+
+    /// Does the record exist?
+    pub fn exists(&self, model: &str, id: i64) -> bool {
+        self.get(model, id).is_some()
+    }
+
+    /// The table of a model, created empty when missing.
+    pub fn table_mut(&mut self, model: &str) -> &mut Table {
+        self.tables.entry(model.to_string()).or_insert_with(|| Table {
+            next_id: 1,
+            ..Table::default()
+        })
+    }
+
+    /// All ids of a model, ascending.
+    pub fn ids(&self, model: &str) -> Vec<i64> {
+        self.tables
+            .get(model)
+            .map(|t| t.records.keys().copied().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// An id from a JSON value (`5`, `5.0`), if it is one.
+pub fn as_id(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
+                .map(|f| f as i64)
+        }),
+        _ => None,
+    }
+}
+
+/// Ids from a stored x2many value.
+pub fn as_ids(v: &Value) -> Vec<i64> {
+    match v {
+        Value::Array(items) => items.iter().filter_map(as_id).collect(),
+        _ => vec![],
+    }
+}
+
+/// Is the stored value empty (`false`, `null`, `""`, `[]`)?
+pub fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(false) => true,
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
+/// Python truthiness of a JSON value.
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::Bool(false) => false,
+        Value::Bool(true) => true,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
