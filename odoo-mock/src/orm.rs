@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde_json::{Map, Value, json};
 
-use crate::faults::{Fault, py_repr};
+use crate::faults::Fault;
 use crate::methods::Env;
 use crate::rules::{self, Perm, UserInfo};
 use crate::store::{Schema, Store, as_id, as_ids, truthy};
