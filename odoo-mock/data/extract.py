@@ -6,6 +6,8 @@ Usage: python3 odoo-mock/data/extract.py [/work/shared/odoo18]
 * data/schema.json: a subset of odoo18/schema.json (same JSON shape, every field of
   each kept model), for the models listed in MODELS.
 * data/demo/*.json: verbatim copies of odoo18/demo/*.json.
+* data/ir_model_fields_ids.json: {model: {field: id}} of the real ir.model.fields
+  ids known from the big search_read fixture (fields of the kept models get those ids).
 * data/fields_get/<model>.json: the `result` of the real fields_get fixtures
   (odoo18/wire/fields_get_<model>.response.json), used as-is for those models.
 """
@@ -46,4 +48,12 @@ for model in ("res.partner", "sale.order"):
         result = json.load(f)["result"]
     with open(os.path.join(here, "fields_get", model + ".json"), "w", encoding="utf-8") as f:
         json.dump(result, f, ensure_ascii=False, separators=(",", ":"))
+# real ir.model.fields ids (the first 2000, from the big search_read fixture)
+with open(os.path.join(src, "wire", "jsonrpc_big_search_read_ir_model_fields.response.json"), encoding="utf-8") as f:
+    rows = json.load(f)["result"]
+ids = {}
+for r in rows:
+    ids.setdefault(r["model"], {})[r["name"]] = r["id"]
+with open(os.path.join(here, "ir_model_fields_ids.json"), "w", encoding="utf-8") as f:
+    json.dump(ids, f, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 print("kept %d models" % len(keep))

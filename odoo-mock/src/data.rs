@@ -10,6 +10,15 @@ use crate::store::{FieldMeta, ModelMeta, Record, Schema, Store, as_id};
 
 const SCHEMA: &str = include_str!("../data/schema.json");
 const EXTRA: &str = include_str!("../data/extra.json");
+const FIELD_IDS: &str = include_str!("../data/ir_model_fields_ids.json");
+/// Next ids of the real database's sequences when the demo export was taken
+/// (the original fixtures create partner 54, order 27, line 57, attachment 818).
+const SEQUENCES: &[(&str, i64)] = &[
+    ("res.partner", 54),
+    ("sale.order", 27),
+    ("sale.order.line", 57),
+    ("ir.attachment", 818),
+];
 const DEMO: &[(&str, &str)] = &[
     ("crm.team", include_str!("../data/demo/crm.team.json")),
     ("ir.model.access", include_str!("../data/demo/ir.model.access.json")),
@@ -176,7 +185,12 @@ fn load() -> Result<Dataset, String> {
             table.next_id = table.next_id.max(id + 1);
         }
     }
-    build_ir_model(&mut schema, &mut store);
+    let field_ids = parse(FIELD_IDS)?;
+    build_ir_model(&mut schema, &mut store, &field_ids);
+    for (model, next) in SEQUENCES {
+        let t = store.table_mut(model);
+        t.next_id = t.next_id.max(*next);
+    }
     // Stub records for referenced rows of known but unexported models.
     let refs: Vec<((String, i64), String)> = schema
         .ref_names
@@ -214,7 +228,7 @@ fn load() -> Result<Dataset, String> {
 }
 
 /// `ir.model`, `ir.model.fields` and `ir.model.fields.selection` rows from the schema.
-fn build_ir_model(schema: &mut Schema, store: &mut Store) {
+fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
     // ids of ir.model rows known from references (ir.rule / ir.model.access model_id)
     let mut known: BTreeMap<String, i64> = BTreeMap::new();
     for ((model, id), name) in &schema.ref_names {
@@ -239,7 +253,7 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store) {
         };
         model_ids.insert(name.clone(), id);
     }
-    let mut field_id = 1;
+    let mut next_field_id = 2001;
     let mut sel_id = 1;
     let metas: Vec<Arc<ModelMeta>> = schema.models.values().cloned().collect();
     for meta in metas {
@@ -254,6 +268,13 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store) {
             .ref_names
             .insert(("ir.model".into(), mid), meta.description.clone());
         for f in meta.fields.values() {
+            let field_id = match field_ids.get(&meta.model).and_then(|m| m.get(&f.name)).and_then(as_id) {
+                Some(id) => id,
+                None => {
+                    next_field_id += 1;
+                    next_field_id - 1
+                }
+            };
             let mut rec = f.raw.clone();
             rec.remove("selection");
             rec.insert("id".into(), Value::from(field_id));
@@ -261,7 +282,7 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store) {
             let t = store.table_mut("ir.model.fields");
             t.loaded = true;
             t.records.insert(field_id, rec);
-            t.next_id = field_id + 1;
+            t.next_id = t.next_id.max(field_id + 1);
             for (seq, (value, label)) in f.selection.iter().enumerate() {
                 let mut s = Record::new();
                 s.insert("id".into(), Value::from(sel_id));
@@ -275,7 +296,6 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store) {
                 t.next_id = sel_id + 1;
                 sel_id += 1;
             }
-            field_id += 1;
         }
     }
 }

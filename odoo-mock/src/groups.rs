@@ -39,8 +39,15 @@ fn bucket(d: NaiveDateTime, gran: &str) -> Option<(NaiveDate, NaiveDate, String)
         "day" => (date, date.succ_opt()?, date.format("%d %b %Y").to_string()),
         "week" => {
             let start = date - chrono::Duration::days(i64::from(date.weekday().num_days_from_sunday()));
-            let week = start.iso_week().week();
-            (start, start + chrono::Duration::days(7), format!("W{week} {}", start.year()))
+            let end = start + chrono::Duration::days(6);
+            let (week, year) = if end.year() > start.year() {
+                (1, end.year())
+            } else {
+                let jan1 = NaiveDate::from_ymd_opt(start.year(), 1, 1)?;
+                let offset = jan1.weekday().num_days_from_sunday();
+                ((start.ordinal0() + offset) / 7 + 1, start.year())
+            };
+            (start, start + chrono::Duration::days(7), format!("W{week} {year}"))
         }
         "month" => {
             let start = NaiveDate::from_ymd_opt(date.year(), date.month(), 1)?;
@@ -220,7 +227,10 @@ pub fn read_group(
                         let is_dt = f.is_some_and(|f| f.ttype == "datetime");
                         let fmt = |d: NaiveDate| if is_dt { format!("{d} 00:00:00") } else { d.to_string() };
                         row.insert(g.spec.clone(), json!(label));
-                        row.insert("__range_entry".into(), json!([g.spec, fmt(s), fmt(e)]));
+                        let entry = row.entry("__range_entry").or_insert_with(|| json!([]));
+                        if let Value::Array(a) = entry {
+                            a.push(json!([g.spec, fmt(s), fmt(e)]));
+                        }
                         gdom.push(vec![json!("&"), json!([g.field, ">=", fmt(s)]), json!([g.field, "<", fmt(e)])]);
                         sort_vals.push(json!(s.to_string()));
                     }
@@ -328,10 +338,12 @@ pub fn read_group(
     let out: Vec<Value> = rows
         .into_iter()
         .map(|mut r| {
-            if let Some(Value::Array(e)) = r.remove("__range_entry") {
+            if let Some(Value::Array(entries)) = r.remove("__range_entry") {
                 let mut range = Map::new();
-                if let (Some(k), Some(from), Some(to)) = (e.first().and_then(Value::as_str), e.get(1), e.get(2)) {
-                    range.insert(k.to_string(), json!({"from": from, "to": to}));
+                for e in entries {
+                    if let (Some(k), Some(from), Some(to)) = (e.get(0).and_then(Value::as_str), e.get(1), e.get(2)) {
+                        range.insert(k.to_string(), json!({"from": from, "to": to}));
+                    }
                 }
                 r.insert("__range".into(), Value::Object(range));
             }
@@ -364,7 +376,7 @@ fn aggregate(func: &str, values: &[Value]) -> Value {
     let ints = values.iter().all(|v| v.is_i64() || !truthy(v));
     let num = |x: f64| if ints && x.fract() == 0.0 { json!(x as i64) } else { json!(x) };
     match func {
-        "sum" => num(nums.iter().sum()),
+        "sum" => num((nums.iter().sum::<f64>() * 1e6).round() / 1e6),
         "avg" => {
             if nums.is_empty() {
                 Value::Bool(false)

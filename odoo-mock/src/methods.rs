@@ -344,6 +344,20 @@ impl Env<'_> {
                 Some(rid) => json!(rid),
                 None => Value::Bool(false),
             },
+            "binary" => {
+                let mut v = rec.get(field).cloned().unwrap_or(Value::Bool(false));
+                if !truthy(&v) && meta.model == "res.partner" && (field.starts_with("image_") || field.starts_with("avatar_")) {
+                    let name = rec.get("name").and_then(Value::as_str).unwrap_or("");
+                    v = json!(avatar_svg(name, id));
+                }
+                if self.context.get("bin_size").is_some_and(truthy) {
+                    if let Some(s) = v.as_str() {
+                        let len = decode_base64(s).map_or(s.len(), |b| b.len());
+                        v = json!(human_size(len));
+                    }
+                }
+                v
+            }
             _ => match rec.get(field) {
                 None | Some(Value::Null) => f.empty_value(),
                 Some(v) => v.clone(),
@@ -518,7 +532,7 @@ impl Env<'_> {
                     .store
                     .tables
                     .get("sale.order")
-                    .map(|t| t.records.keys().next_back().copied().unwrap_or(0) + 1)
+                    .map(|t| t.next_id.max(t.records.keys().next_back().copied().unwrap_or(0) + 1))
                     .unwrap_or(1);
                 d.insert("name".into(), json!(format!("S{next:05}")));
                 if let Some(p) = vals.get("partner_id").filter(|v| truthy(v)) {
@@ -1080,6 +1094,46 @@ fn looks_like_image(b64: &str) -> bool {
         || (b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP")
         || b.starts_with(b"<?xml")
         || b.starts_with(b"<svg")
+}
+
+/// Odoo's `human_size`.
+fn human_size(n: usize) -> String {
+    let units = ["bytes", "Kb", "Mb", "Gb", "Tb"];
+    let mut s = n as f64;
+    let mut i = 0;
+    while s >= 1024.0 && i < units.len() - 1 {
+        s /= 1024.0;
+        i += 1;
+    }
+    format!("{s:.2} {}", units[i])
+}
+
+/// The generated SVG avatar Odoo serves for a partner without an image (base64).
+fn avatar_svg(name: &str, id: i64) -> String {
+    let initial = name.chars().next().map_or_else(|| "?".to_string(), |c| c.to_uppercase().to_string());
+    let hue = (id * 47).rem_euclid(360);
+    let svg = format!(
+        "<?xml version='1.0' encoding='UTF-8' ?><svg height='180' width='180' xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'><rect fill='hsl({hue}, 61%, 45%)' height='180' width='180'/><text fill='#ffffff' font-size='96' text-anchor='middle' x='90' y='125' font-family='sans-serif'>{initial}</text></svg>"
+    );
+    encode_base64(svg.as_bytes())
+}
+
+/// Standard base64 with padding.
+pub fn encode_base64(bytes: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 fn decode_base64(s: &str) -> Option<Vec<u8>> {

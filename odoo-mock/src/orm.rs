@@ -151,10 +151,15 @@ impl Database {
         json!({"lang": "en_US", "tz": tz, "uid": uid})
     }
 
-    /// `object.execute_kw` after the credentials were checked by the caller.
-    pub fn execute_kw(
+    /// The protocol entry point: record the call, check `uid`'s password or
+    /// API key (AccessDenied otherwise), then [`Database::execute_kw`].
+    ///
+    /// # Errors
+    /// The Odoo exception the call raises.
+    pub fn call(
         &self,
         uid: i64,
+        secret: &str,
         model: &str,
         method: &str,
         args: Vec<Value>,
@@ -167,6 +172,24 @@ impl Database {
             args: Value::Array(args.clone()),
             kwargs: Value::Object(kwargs.clone()),
         });
+        if !self.check_credentials(uid, secret) {
+            return Err(Fault::access_denied());
+        }
+        self.execute_kw(uid, model, method, args, kwargs)
+    }
+
+    /// Run `model.method(*args, **kwargs)` as `uid` (credentials already checked).
+    ///
+    /// # Errors
+    /// The Odoo exception the call raises.
+    pub fn execute_kw(
+        &self,
+        uid: i64,
+        model: &str,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Map<String, Value>,
+    ) -> Result<Value, Fault> {
         if self.schema.model(model).is_none() {
             return Err(Fault::user_error(format!("Object {model} doesn't exist")));
         }
@@ -198,7 +221,7 @@ impl Database {
 fn check_context(env: &Env<'_>) -> Result<(), Fault> {
     if let Some(lang) = env.context.get("lang") {
         if let Some(l) = lang.as_str() {
-            if l != "en_US" {
+            if l != "en_US" && l != "fr_FR" {
                 return Err(Fault::user_error(format!("Invalid language code: {l}")));
             }
         }
@@ -337,10 +360,12 @@ fn dispatch(
             Ok(json!(c))
         }
         "search_read" => {
-            let b = bind(&q("search_read"), &[("domain", n()), ("fields", n()), ("offset", Some(json!(0))), ("limit", n()), ("order", n()), ("load", Some(json!("_classic_read")))], args, kwargs, Some("BaseModel._read_format"))?;
+            let mut kwargs = kwargs;
+            let load = kwargs.remove("load").unwrap_or_else(|| json!("_classic_read"));
+            let b = bind(&q("search_read"), &[("domain", n()), ("fields", n()), ("offset", Some(json!(0))), ("limit", n()), ("order", n())], args, kwargs, Some("BaseModel._read_format"))?;
             let ids = env.search(model, b.get("domain"), b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("order").as_deref())?;
             let fields = b.fields("fields");
-            let classic = b.get("load").as_str() == Some("_classic_read");
+            let classic = load.as_str() == Some("_classic_read");
             Ok(json!(env.read(model, &ids, fields.as_deref(), classic)?))
         }
         "search_fetch" => {

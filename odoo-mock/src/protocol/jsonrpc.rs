@@ -104,9 +104,6 @@ fn dispatch(db: &Database, params: &Value) -> Result<Value, Fault> {
                 }
                 let uid = as_id(arg(&args, 1)).unwrap_or(0);
                 let password = arg(&args, 2).as_str().unwrap_or("");
-                if !db.check_credentials(uid, password) {
-                    return Err(Fault::access_denied());
-                }
                 let model = arg(&args, 3).as_str().unwrap_or("").to_string();
                 let method_name = arg(&args, 4).as_str().unwrap_or("").to_string();
                 let (call_args, kwargs) = if method == "execute_kw" {
@@ -123,7 +120,7 @@ fn dispatch(db: &Database, params: &Value) -> Result<Value, Fault> {
                 } else {
                     (args[5..].to_vec(), Map::new())
                 };
-                db.execute_kw(uid, &model, &method_name, call_args, kwargs)
+                db.call(uid, password, &model, &method_name, call_args, kwargs)
             }
             _ => Err(Fault::key_error(method)),
         },
