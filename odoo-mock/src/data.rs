@@ -21,26 +21,56 @@ const SEQUENCES: &[(&str, i64)] = &[
 ];
 const DEMO: &[(&str, &str)] = &[
     ("crm.team", include_str!("../data/demo/crm.team.json")),
-    ("ir.model.access", include_str!("../data/demo/ir.model.access.json")),
+    (
+        "ir.model.access",
+        include_str!("../data/demo/ir.model.access.json"),
+    ),
     ("ir.rule", include_str!("../data/demo/ir.rule.json")),
-    ("product.category", include_str!("../data/demo/product.category.json")),
-    ("product.product", include_str!("../data/demo/product.product.json")),
-    ("product.template", include_str!("../data/demo/product.template.json")),
+    (
+        "product.category",
+        include_str!("../data/demo/product.category.json"),
+    ),
+    (
+        "product.product",
+        include_str!("../data/demo/product.product.json"),
+    ),
+    (
+        "product.template",
+        include_str!("../data/demo/product.template.json"),
+    ),
     ("res.company", include_str!("../data/demo/res.company.json")),
     ("res.country", include_str!("../data/demo/res.country.json")),
-    ("res.country.state", include_str!("../data/demo/res.country.state.json")),
-    ("res.currency", include_str!("../data/demo/res.currency.json")),
+    (
+        "res.country.state",
+        include_str!("../data/demo/res.country.state.json"),
+    ),
+    (
+        "res.currency",
+        include_str!("../data/demo/res.currency.json"),
+    ),
     ("res.groups", include_str!("../data/demo/res.groups.json")),
     ("res.partner", include_str!("../data/demo/res.partner.json")),
     ("res.users", include_str!("../data/demo/res.users.json")),
     ("sale.order", include_str!("../data/demo/sale.order.json")),
-    ("sale.order.line", include_str!("../data/demo/sale.order.line.json")),
-    ("uom.category", include_str!("../data/demo/uom.category.json")),
+    (
+        "sale.order.line",
+        include_str!("../data/demo/sale.order.line.json"),
+    ),
+    (
+        "uom.category",
+        include_str!("../data/demo/uom.category.json"),
+    ),
     ("uom.uom", include_str!("../data/demo/uom.uom.json")),
 ];
 const FIELDS_GET: &[(&str, &str)] = &[
-    ("res.partner", include_str!("../data/fields_get/res.partner.json")),
-    ("sale.order", include_str!("../data/fields_get/sale.order.json")),
+    (
+        "res.partner",
+        include_str!("../data/fields_get/res.partner.json"),
+    ),
+    (
+        "sale.order",
+        include_str!("../data/fields_get/sale.order.json"),
+    ),
 ];
 
 /// The parsed embedded data.
@@ -77,7 +107,10 @@ fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
                 .filter_map(|it| {
                     Some((
                         it.get("value")?.as_str()?.to_string(),
-                        it.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                        it.get("name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string(),
                     ))
                 })
                 .collect()
@@ -268,7 +301,11 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
             .ref_names
             .insert(("ir.model".into(), mid), meta.description.clone());
         for f in meta.fields.values() {
-            let field_id = match field_ids.get(&meta.model).and_then(|m| m.get(&f.name)).and_then(as_id) {
+            let field_id = match field_ids
+                .get(&meta.model)
+                .and_then(|m| m.get(&f.name))
+                .and_then(as_id)
+            {
                 Some(id) => id,
                 None => {
                     next_field_id += 1;

@@ -10,8 +10,25 @@ use crate::store::{Record, Schema, Store, as_id, as_ids, is_empty, truthy};
 
 /// Every operator Odoo 18 accepts in a leaf.
 pub const OPERATORS: &[&str] = &[
-    "=", "!=", "<=", "<", ">", ">=", "=?", "=like", "=ilike", "like", "not like", "ilike",
-    "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any",
+    "=",
+    "!=",
+    "<=",
+    "<",
+    ">",
+    ">=",
+    "=?",
+    "=like",
+    "=ilike",
+    "like",
+    "not like",
+    "ilike",
+    "not ilike",
+    "in",
+    "not in",
+    "child_of",
+    "parent_of",
+    "any",
+    "not any",
 ];
 
 /// A parsed domain.
@@ -300,7 +317,10 @@ impl Evaluator<'_> {
 
     fn resolve_ids(&self, model: &str, value: &Value) -> Vec<i64> {
         match value {
-            Value::Array(items) => items.iter().flat_map(|v| self.resolve_ids(model, v)).collect(),
+            Value::Array(items) => items
+                .iter()
+                .flat_map(|v| self.resolve_ids(model, v))
+                .collect(),
             Value::String(s) => {
                 let needle = s.to_lowercase();
                 self.store
@@ -314,7 +334,12 @@ impl Evaluator<'_> {
     }
 
     fn parent_field(&self, model: &str) -> &'static str {
-        if self.schema.model(model).and_then(|m| m.field("parent_id")).is_some() {
+        if self
+            .schema
+            .model(model)
+            .and_then(|m| m.field("parent_id"))
+            .is_some()
+        {
             "parent_id"
         } else {
             ""
@@ -355,13 +380,24 @@ impl Evaluator<'_> {
                 if !set.insert(id) || pf.is_empty() {
                     break;
                 }
-                cur = self.store.get(model, id).and_then(|r| r.get(pf)).and_then(as_id);
+                cur = self
+                    .store
+                    .get(model, id)
+                    .and_then(|r| r.get(pf))
+                    .and_then(as_id);
             }
         }
         set
     }
 
-    fn compare(&self, ttype: &str, relation: Option<&str>, stored: &Value, op: &str, value: &Value) -> bool {
+    fn compare(
+        &self,
+        ttype: &str,
+        relation: Option<&str>,
+        stored: &Value,
+        op: &str,
+        value: &Value,
+    ) -> bool {
         let relational = matches!(ttype, "many2one" | "one2many" | "many2many");
         match op {
             "=" | "!=" => {
@@ -391,7 +427,11 @@ impl Evaluator<'_> {
                 };
                 let hit = list.iter().any(|v| {
                     if !truthy(v) && !matches!(v, Value::Number(_)) {
-                        if ttype == "boolean" { !truthy(stored) } else { is_empty(stored) }
+                        if ttype == "boolean" {
+                            !truthy(stored)
+                        } else {
+                            is_empty(stored)
+                        }
                     } else if relational {
                         match v {
                             Value::String(s) => {
@@ -434,7 +474,11 @@ impl Evaluator<'_> {
                     Value::String(s) => s.clone(),
                     Value::Bool(false) | Value::Null => {
                         // ('name', 'ilike', False): is set / not set
-                        return if negative { is_empty(stored) } else { !is_empty(stored) };
+                        return if negative {
+                            is_empty(stored)
+                        } else {
+                            !is_empty(stored)
+                        };
                     }
                     v => py_repr(v),
                 };
@@ -558,12 +602,10 @@ fn like_at(p: &[char], t: &[char]) -> bool {
                     ti += 1;
                     continue;
                 }
-                '\\' if pi + 1 < p.len() => {
-                    if p[pi + 1] == t[ti] {
-                        pi += 2;
-                        ti += 1;
-                        continue;
-                    }
+                '\\' if pi + 1 < p.len() && p[pi + 1] == t[ti] => {
+                    pi += 2;
+                    ti += 1;
+                    continue;
                 }
                 c if c == t[ti] => {
                     pi += 1;

@@ -237,8 +237,14 @@ mod tests {
 
     #[test]
     fn reprs() {
-        assert_eq!(py_tuple(&[json!("no_such_field"), json!("="), json!(1)]), "('no_such_field', '=', 1)");
-        assert_eq!(py_repr(&json!([1, false, null, "a'b"])), "[1, False, None, \"a'b\"]");
+        assert_eq!(
+            py_tuple(&[json!("no_such_field"), json!("="), json!(1)]),
+            "('no_such_field', '=', 1)"
+        );
+        assert_eq!(
+            py_repr(&json!([1, false, null, "a'b"])),
+            "[1, False, None, \"a'b\"]"
+        );
         let f = Fault::missing_error("res.partner", &[999999], 2);
         assert_eq!(
             f.message,

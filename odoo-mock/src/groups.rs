@@ -11,7 +11,17 @@ use crate::methods::Env;
 use crate::rules::{self, Perm};
 use crate::store::{as_id, truthy};
 
-const AGGREGATES: &[&str] = &["sum", "avg", "max", "min", "count", "count_distinct", "array_agg", "bool_and", "bool_or"];
+const AGGREGATES: &[&str] = &[
+    "sum",
+    "avg",
+    "max",
+    "min",
+    "count",
+    "count_distinct",
+    "array_agg",
+    "bool_and",
+    "bool_or",
+];
 const GRANULARITIES: &[&str] = &["day", "week", "month", "quarter", "year"];
 
 struct GroupBy {
@@ -29,7 +39,11 @@ struct Agg {
 fn parse_date(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0))
+        .or_else(|| {
+            NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
+                .ok()?
+                .and_hms_opt(0, 0, 0)
+        })
 }
 
 /// (bucket start, bucket end, label) of a date value.
@@ -38,7 +52,8 @@ fn bucket(d: NaiveDateTime, gran: &str) -> Option<(NaiveDate, NaiveDate, String)
     Some(match gran {
         "day" => (date, date.succ_opt()?, date.format("%d %b %Y").to_string()),
         "week" => {
-            let start = date - chrono::Duration::days(i64::from(date.weekday().num_days_from_sunday()));
+            let start =
+                date - chrono::Duration::days(i64::from(date.weekday().num_days_from_sunday()));
             let end = start + chrono::Duration::days(6);
             let (week, year) = if end.year() > start.year() {
                 (1, end.year())
@@ -47,7 +62,11 @@ fn bucket(d: NaiveDateTime, gran: &str) -> Option<(NaiveDate, NaiveDate, String)
                 let offset = jan1.weekday().num_days_from_sunday();
                 ((start.ordinal0() + offset) / 7 + 1, start.year())
             };
-            (start, start + chrono::Duration::days(7), format!("W{week} {year}"))
+            (
+                start,
+                start + chrono::Duration::days(7),
+                format!("W{week} {year}"),
+            )
         }
         "month" => {
             let start = NaiveDate::from_ymd_opt(date.year(), date.month(), 1)?;
@@ -70,14 +89,22 @@ fn bucket(d: NaiveDateTime, gran: &str) -> Option<(NaiveDate, NaiveDate, String)
         }
         _ => {
             let start = NaiveDate::from_ymd_opt(date.year(), 1, 1)?;
-            (start, NaiveDate::from_ymd_opt(date.year() + 1, 1, 1)?, date.year().to_string())
+            (
+                start,
+                NaiveDate::from_ymd_opt(date.year() + 1, 1, 1)?,
+                date.year().to_string(),
+            )
         }
     })
 }
 
 /// Odoo's `expression.AND` of normalized domains.
 fn and_domains(domains: Vec<Vec<Value>>) -> Vec<Value> {
-    let parts: Vec<Vec<Value>> = domains.into_iter().filter(|d| !d.is_empty()).map(normalize).collect();
+    let parts: Vec<Vec<Value>> = domains
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .map(normalize)
+        .collect();
     if parts.is_empty() {
         return vec![];
     }
@@ -125,7 +152,10 @@ pub fn read_group(
     let mut gb: Vec<GroupBy> = Vec::new();
     let specs: Vec<String> = match groupby {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => vec![],
     };
     for spec in &specs {
@@ -139,46 +169,72 @@ pub fn read_group(
         let gran = match (f.ttype.as_str(), gran) {
             ("date" | "datetime", Some(g)) => {
                 if !GRANULARITIES.contains(&g.as_str()) {
-                    return Err(Fault::value_error(format!("Granularity specification isn't correct: '{g}'")));
+                    return Err(Fault::value_error(format!(
+                        "Granularity specification isn't correct: '{g}'"
+                    )));
                 }
                 Some(g)
             }
             ("date" | "datetime", None) => Some("month".to_string()),
             (_, _) => None,
         };
-        gb.push(GroupBy { spec: spec.clone(), field, gran });
+        gb.push(GroupBy {
+            spec: spec.clone(),
+            field,
+            gran,
+        });
     }
     if lazy && gb.len() > 1 {
         gb.truncate(1);
     }
-    let rest: Vec<String> = if lazy { specs.iter().skip(1).cloned().collect() } else { vec![] };
+    let rest: Vec<String> = if lazy {
+        specs.iter().skip(1).cloned().collect()
+    } else {
+        vec![]
+    };
     // aggregates
     let mut aggs: Vec<Agg> = Vec::new();
     let field_specs: Vec<String> = match fields {
-        Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => vec![],
     };
     for spec in field_specs {
         let (key, field, func) = if let Some((alias, rest)) = spec.split_once(':') {
             if let Some((func, inner)) = rest.split_once('(') {
-                (alias.to_string(), inner.trim_end_matches(')').to_string(), func.to_string())
+                (
+                    alias.to_string(),
+                    inner.trim_end_matches(')').to_string(),
+                    func.to_string(),
+                )
             } else {
                 (alias.to_string(), alias.to_string(), rest.to_string())
             }
         } else {
             let Some(f) = meta.field(&spec) else {
-                return Err(Fault::value_error(format!("Invalid field '{spec}' on model '{model}'")));
+                return Err(Fault::value_error(format!(
+                    "Invalid field '{spec}' on model '{model}'"
+                )));
             };
-            if !matches!(f.ttype.as_str(), "integer" | "float" | "monetary") || spec == "id" || gb.iter().any(|g| g.field == spec) {
+            if !matches!(f.ttype.as_str(), "integer" | "float" | "monetary")
+                || spec == "id"
+                || gb.iter().any(|g| g.field == spec)
+            {
                 continue;
             }
             (spec.clone(), spec.clone(), "sum".to_string())
         };
         if !AGGREGATES.contains(&func.as_str()) {
-            return Err(Fault::value_error(format!("Invalid aggregate method '{func}' for '{spec}'.")));
+            return Err(Fault::value_error(format!(
+                "Invalid aggregate method '{func}' for '{spec}'."
+            )));
         }
         if field != "id" && meta.field(&field).is_none() {
-            return Err(Fault::value_error(format!("Invalid field '{field}' on model '{model}'")));
+            return Err(Fault::value_error(format!(
+                "Invalid field '{field}' on model '{model}'"
+            )));
         }
         aggs.retain(|a| a.key != key);
         aggs.push(Agg { key, field, func });
@@ -188,13 +244,19 @@ pub fn read_group(
     type GKey = Vec<String>;
     let mut groups: BTreeMap<GKey, (Vec<Value>, Vec<i64>)> = BTreeMap::new();
     for id in &ids {
-        let Some(rec) = env.store.get(model, *id) else { continue };
+        let Some(rec) = env.store.get(model, *id) else {
+            continue;
+        };
         let mut key = Vec::new();
         let mut vals = Vec::new();
         for g in &gb {
             let v = rec.get(&g.field).cloned().unwrap_or(Value::Bool(false));
             match &g.gran {
-                Some(gran) => match v.as_str().and_then(parse_date).and_then(|d| bucket(d, gran)) {
+                Some(gran) => match v
+                    .as_str()
+                    .and_then(parse_date)
+                    .and_then(|d| bucket(d, gran))
+                {
                     Some((s, _, _)) => {
                         key.push(s.to_string());
                         vals.push(json!(s.to_string()));
@@ -210,7 +272,11 @@ pub fn read_group(
                 }
             }
         }
-        groups.entry(key).or_insert_with(|| (vals, Vec::new())).1.push(*id);
+        groups
+            .entry(key)
+            .or_insert_with(|| (vals, Vec::new()))
+            .1
+            .push(*id);
     }
     let dom_list: Vec<Value> = domain.as_array().cloned().unwrap_or_default();
     let mut rows: Vec<(Vec<Value>, Map<String, Value>)> = Vec::new();
@@ -221,17 +287,29 @@ pub fn read_group(
         for (g, v) in gb.iter().zip(&vals) {
             let f = meta.field(&g.field);
             if let Some(gran) = &g.gran {
-                let start = v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+                let start = v
+                    .as_str()
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
                 match start.and_then(|s| bucket(s.and_hms_opt(0, 0, 0)?, gran)) {
                     Some((s, e, label)) => {
                         let is_dt = f.is_some_and(|f| f.ttype == "datetime");
-                        let fmt = |d: NaiveDate| if is_dt { format!("{d} 00:00:00") } else { d.to_string() };
+                        let fmt = |d: NaiveDate| {
+                            if is_dt {
+                                format!("{d} 00:00:00")
+                            } else {
+                                d.to_string()
+                            }
+                        };
                         row.insert(g.spec.clone(), json!(label));
                         let entry = row.entry("__range_entry").or_insert_with(|| json!([]));
                         if let Value::Array(a) = entry {
                             a.push(json!([g.spec, fmt(s), fmt(e)]));
                         }
-                        gdom.push(vec![json!("&"), json!([g.field, ">=", fmt(s)]), json!([g.field, "<", fmt(e)])]);
+                        gdom.push(vec![
+                            json!("&"),
+                            json!([g.field, ">=", fmt(s)]),
+                            json!([g.field, "<", fmt(e)]),
+                        ]);
                         sort_vals.push(json!(s.to_string()));
                     }
                     None => {
@@ -251,12 +329,10 @@ pub fn read_group(
                         row.insert(g.spec.clone(), json!([rid, name]));
                         gdom.push(vec![json!([g.field, "=", rid])]);
                         // order m2o groups by the comodel's order
-                        let mut one = vec![rid];
                         let pos = env.schema.model(&rel).map(|cm| {
                             let mut all = env.store.ids(&rel);
                             let _ = env.sort_ids(cm, &mut all, None);
-                            one[0] = all.iter().position(|x| *x == rid).unwrap_or(0) as i64;
-                            one[0]
+                            all.iter().position(|x| *x == rid).unwrap_or(0) as i64
                         });
                         sort_vals.push(json!(pos.unwrap_or(rid)));
                     }
@@ -283,7 +359,13 @@ pub fn read_group(
             let values: Vec<Value> = members
                 .iter()
                 .filter_map(|id| env.store.get(model, *id))
-                .map(|r| if a.field == "id" { r.get("id").cloned().unwrap_or(Value::Null) } else { r.get(&a.field).cloned().unwrap_or(Value::Bool(false)) })
+                .map(|r| {
+                    if a.field == "id" {
+                        r.get("id").cloned().unwrap_or(Value::Null)
+                    } else {
+                        r.get(&a.field).cloned().unwrap_or(Value::Bool(false))
+                    }
+                })
                 .collect();
             row.insert(a.key.clone(), aggregate(&a.func, &values));
         }
@@ -301,7 +383,10 @@ pub fn read_group(
                 .split(',')
                 .map(|t| {
                     let w: Vec<&str> = t.split_whitespace().collect();
-                    (w.first().unwrap_or(&"").to_string(), w.get(1).is_some_and(|d| d.eq_ignore_ascii_case("desc")))
+                    (
+                        w.first().unwrap_or(&"").to_string(),
+                        w.get(1).is_some_and(|d| d.eq_ignore_ascii_case("desc")),
+                    )
                 })
                 .collect();
             rows.sort_by(|a, b| {
@@ -341,7 +426,9 @@ pub fn read_group(
             if let Some(Value::Array(entries)) = r.remove("__range_entry") {
                 let mut range = Map::new();
                 for e in entries {
-                    if let (Some(k), Some(from), Some(to)) = (e.get(0).and_then(Value::as_str), e.get(1), e.get(2)) {
+                    if let (Some(k), Some(from), Some(to)) =
+                        (e.get(0).and_then(Value::as_str), e.get(1), e.get(2))
+                    {
                         range.insert(k.to_string(), json!({"from": from, "to": to}));
                     }
                 }
@@ -359,9 +446,10 @@ pub fn read_group(
 fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     match (a, b) {
-        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-            x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal)
-        }
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
         (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
         (Some(Value::Array(x)), Some(Value::Array(y))) => cmp_values(x.get(1), y.get(1)),
         (Some(Value::Bool(false)), Some(Value::Bool(false))) => Ordering::Equal,
@@ -374,7 +462,13 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
 fn aggregate(func: &str, values: &[Value]) -> Value {
     let nums: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
     let ints = values.iter().all(|v| v.is_i64() || !truthy(v));
-    let num = |x: f64| if ints && x.fract() == 0.0 { json!(x as i64) } else { json!(x) };
+    let num = |x: f64| {
+        if ints && x.fract() == 0.0 {
+            json!(x as i64)
+        } else {
+            json!(x)
+        }
+    };
     match func {
         "sum" => num((nums.iter().sum::<f64>() * 1e6).round() / 1e6),
         "avg" => {
@@ -384,14 +478,27 @@ fn aggregate(func: &str, values: &[Value]) -> Value {
                 json!(nums.iter().sum::<f64>() / nums.len() as f64)
             }
         }
-        "max" => nums.iter().copied().reduce(f64::max).map_or(Value::Bool(false), num),
-        "min" => nums.iter().copied().reduce(f64::min).map_or(Value::Bool(false), num),
+        "max" => nums
+            .iter()
+            .copied()
+            .reduce(f64::max)
+            .map_or(Value::Bool(false), num),
+        "min" => nums
+            .iter()
+            .copied()
+            .reduce(f64::min)
+            .map_or(Value::Bool(false), num),
         "count" => json!(values.iter().filter(|v| truthy(v) || v.is_number()).count()),
         "count_distinct" => {
             let mut seen: Vec<String> = values
                 .iter()
                 .filter(|v| truthy(v))
-                .flat_map(|v| related_ids(v).into_iter().map(|i| i.to_string()).collect::<Vec<_>>())
+                .flat_map(|v| {
+                    related_ids(v)
+                        .into_iter()
+                        .map(|i| i.to_string())
+                        .collect::<Vec<_>>()
+                })
                 .collect();
             seen.sort();
             seen.dedup();

@@ -107,7 +107,8 @@ impl Env<'_> {
             match words.len() {
                 1 | 2 => {}
                 4 if words[2].eq_ignore_ascii_case("nulls")
-                    && (words[3].eq_ignore_ascii_case("first") || words[3].eq_ignore_ascii_case("last")) => {}
+                    && (words[3].eq_ignore_ascii_case("first")
+                        || words[3].eq_ignore_ascii_case("last")) => {}
                 _ => return Err(invalid()),
             }
             let field = name.split(['.', ':']).next().unwrap_or(name);
@@ -143,7 +144,12 @@ impl Env<'_> {
     }
 
     /// Sort ids of `model` by `order` (or the model's default order).
-    pub fn sort_ids(&self, meta: &ModelMeta, ids: &mut [i64], order: Option<&str>) -> Result<(), Fault> {
+    pub fn sort_ids(
+        &self,
+        meta: &ModelMeta,
+        ids: &mut [i64],
+        order: Option<&str>,
+    ) -> Result<(), Fault> {
         let mut terms = match order {
             Some(o) if !o.trim().is_empty() => self.parse_order(meta, o)?,
             _ => self.parse_order(meta, &meta.order).unwrap_or_default(),
@@ -157,7 +163,10 @@ impl Env<'_> {
             .iter()
             .map(|id| {
                 let rec = table.and_then(|t| t.records.get(id)).unwrap_or(&empty);
-                let keys = terms.iter().map(|(f, _)| self.sort_key(meta, rec, f)).collect();
+                let keys = terms
+                    .iter()
+                    .map(|(f, _)| self.sort_key(meta, rec, f))
+                    .collect();
                 (keys, *id)
             })
             .collect();
@@ -191,8 +200,16 @@ impl Env<'_> {
     pub fn filter(&self, model: &str, domain: &Value, perm: Perm) -> Result<Vec<i64>, Fault> {
         let meta = self.meta(model)?;
         let node = domain::parse(self.schema, model, domain)?;
-        let active = meta.field("active").is_some() && self.active_test() && !node.mentions("active");
-        let rule = rules::rule_domain(self.schema, self.store, &self.user, model, perm, &self.company_ids());
+        let active =
+            meta.field("active").is_some() && self.active_test() && !node.mentions("active");
+        let rule = rules::rule_domain(
+            self.schema,
+            self.store,
+            &self.user,
+            model,
+            perm,
+            &self.company_ids(),
+        );
         let display = |m: &str, id: i64| display_name(self.schema, self.store, m, id);
         let ev = self.evaluator(&display);
         let Some(table) = self.store.tables.get(model) else {
@@ -265,11 +282,24 @@ impl Env<'_> {
     }
 
     /// Raise the record-rule AccessError if any of `ids` is outside the rules for `perm`.
-    pub fn check_rules(&self, model: &str, ids: &[i64], perm: Perm, report: Perm) -> Result<(), Fault> {
+    pub fn check_rules(
+        &self,
+        model: &str,
+        ids: &[i64],
+        perm: Perm,
+        report: Perm,
+    ) -> Result<(), Fault> {
         if self.user.is_superuser() {
             return Ok(());
         }
-        let rule = rules::rule_domain(self.schema, self.store, &self.user, model, perm, &self.company_ids());
+        let rule = rules::rule_domain(
+            self.schema,
+            self.store,
+            &self.user,
+            model,
+            perm,
+            &self.company_ids(),
+        );
         if rule == Node::True {
             return Ok(());
         }
@@ -331,8 +361,17 @@ impl Env<'_> {
             "many2many" => {
                 let ids = as_ids(rec.get(field).unwrap_or(&Value::Null));
                 let rel = f.relation.as_deref().unwrap_or("");
-                match self.store.tables.get(rel).filter(|t| t.loaded && !t.records.is_empty()) {
-                    Some(t) => json!(ids.into_iter().filter(|i| t.records.contains_key(i)).collect::<Vec<_>>()),
+                match self
+                    .store
+                    .tables
+                    .get(rel)
+                    .filter(|t| t.loaded && !t.records.is_empty())
+                {
+                    Some(t) => json!(
+                        ids.into_iter()
+                            .filter(|i| t.records.contains_key(i))
+                            .collect::<Vec<_>>()
+                    ),
                     None => json!(ids),
                 }
             }
@@ -346,7 +385,10 @@ impl Env<'_> {
             },
             "binary" => {
                 let mut v = rec.get(field).cloned().unwrap_or(Value::Bool(false));
-                if !truthy(&v) && meta.model == "res.partner" && (field.starts_with("image_") || field.starts_with("avatar_")) {
+                if !truthy(&v)
+                    && meta.model == "res.partner"
+                    && (field.starts_with("image_") || field.starts_with("avatar_"))
+                {
                     let name = rec.get("name").and_then(Value::as_str).unwrap_or("");
                     v = json!(avatar_svg(name, id));
                 }
@@ -386,7 +428,9 @@ impl Env<'_> {
         };
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            let Some(rec) = self.store.get(model, id) else { continue };
+            let Some(rec) = self.store.get(model, id) else {
+                continue;
+            };
             let mut row = Map::new();
             row.insert("id".into(), json!(id));
             for f in &names {
@@ -459,7 +503,9 @@ impl Env<'_> {
                     return Ok(Value::Bool(false));
                 }
                 if !f.selection.is_empty() {
-                    let ok = v.as_str().is_some_and(|s| f.selection.iter().any(|(k, _)| k == s));
+                    let ok = v
+                        .as_str()
+                        .is_some_and(|s| f.selection.iter().any(|(k, _)| k == s));
                     if !ok {
                         return Err(Fault::value_error(format!(
                             "Wrong value for {}.{}: {}",
@@ -492,9 +538,17 @@ impl Env<'_> {
                         }
                     }
                 }
-                Ok(if v.is_null() { Value::Bool(false) } else { v.clone() })
+                Ok(if v.is_null() {
+                    Value::Bool(false)
+                } else {
+                    v.clone()
+                })
             }
-            _ => Ok(if v.is_null() { Value::Bool(false) } else { v.clone() }),
+            _ => Ok(if v.is_null() {
+                Value::Bool(false)
+            } else {
+                v.clone()
+            }),
         }
     }
 
@@ -532,7 +586,10 @@ impl Env<'_> {
                     .store
                     .tables
                     .get("sale.order")
-                    .map(|t| t.next_id.max(t.records.keys().next_back().copied().unwrap_or(0) + 1))
+                    .map(|t| {
+                        t.next_id
+                            .max(t.records.keys().next_back().copied().unwrap_or(0) + 1)
+                    })
                     .unwrap_or(1);
                 d.insert("name".into(), json!(format!("S{next:05}")));
                 if let Some(p) = vals.get("partner_id").filter(|v| truthy(v)) {
@@ -563,18 +620,31 @@ impl Env<'_> {
                                 name = format!("{name}\n{desc}");
                             }
                         }
-                        d.insert("price_unit".into(), t.get("list_price").cloned().unwrap_or(json!(0.0)));
-                        d.insert("technical_price_unit".into(), t.get("list_price").cloned().unwrap_or(json!(0.0)));
+                        d.insert(
+                            "price_unit".into(),
+                            t.get("list_price").cloned().unwrap_or(json!(0.0)),
+                        );
+                        d.insert(
+                            "technical_price_unit".into(),
+                            t.get("list_price").cloned().unwrap_or(json!(0.0)),
+                        );
                         if let Some(u) = t.get("uom_id").filter(|v| truthy(v)) {
                             d.insert("product_uom".into(), u.clone());
                         }
-                        d.insert("tax_id".into(), t.get("taxes_id").cloned().unwrap_or(json!([])));
+                        d.insert(
+                            "tax_id".into(),
+                            t.get("taxes_id").cloned().unwrap_or(json!([])),
+                        );
                     }
                     d.insert("name".into(), json!(name));
                 }
                 if let Some(oid) = vals.get("order_id").and_then(as_id) {
                     if let Some(o) = self.store.get("sale.order", oid) {
-                        for (src, dst) in [("user_id", "salesman_id"), ("partner_id", "order_partner_id"), ("state", "state")] {
+                        for (src, dst) in [
+                            ("user_id", "salesman_id"),
+                            ("partner_id", "order_partner_id"),
+                            ("state", "state"),
+                        ] {
                             if let Some(v) = o.get(src) {
                                 d.insert(dst.into(), v.clone());
                             }
@@ -620,8 +690,19 @@ impl Env<'_> {
             d.remove(k);
         }
         if model == "sale.order" {
-            for k in ["user_id", "currency_id", "validity_date", "name", "team_id", "invoice_status",
-                "require_signature", "require_payment", "prepayment_percent", "currency_rate", "locked"] {
+            for k in [
+                "user_id",
+                "currency_id",
+                "validity_date",
+                "name",
+                "team_id",
+                "invoice_status",
+                "require_signature",
+                "require_payment",
+                "prepayment_percent",
+                "currency_rate",
+                "locked",
+            ] {
                 if !self.context.contains_key(&format!("default_{k}")) {
                     d.remove(k);
                 }
@@ -638,7 +719,10 @@ impl Env<'_> {
         let mut rec = Record::new();
         let mut x2many = Vec::new();
         let defaults = self.defaults(&meta, vals);
-        for (k, v) in defaults.iter().chain(vals.iter().filter(|(k, _)| !defaults.contains_key(*k))) {
+        for (k, v) in defaults
+            .iter()
+            .chain(vals.iter().filter(|(k, _)| !defaults.contains_key(*k)))
+        {
             let v = vals.get(k).unwrap_or(v);
             let Some(f) = meta.field(k) else { continue };
             if k == "id" || k == "display_name" {
@@ -652,7 +736,11 @@ impl Env<'_> {
         }
         // required many2one fields
         for (name, f) in &meta.fields {
-            if f.required && f.ttype == "many2one" && f.store && rec.get(name).is_none_or(|v| !truthy(v)) {
+            if f.required
+                && f.ttype == "many2one"
+                && f.store
+                && rec.get(name).is_none_or(|v| !truthy(v))
+            {
                 return Err(self.mandatory_error(&meta, name));
             }
         }
@@ -668,12 +756,17 @@ impl Env<'_> {
         for (field, cmds) in x2many {
             self.apply_x2many(&meta, id, &field, &cmds)?;
         }
-        self.after_change(model, id, &vals.keys().cloned().collect());
+        self.after_change(model, id, &vals.keys().cloned().collect::<Vec<_>>());
         Ok(id)
     }
 
     /// `write` of vals on existing ids (checks done by the caller).
-    pub fn write_vals(&mut self, model: &str, ids: &[i64], vals: &Map<String, Value>) -> Result<(), Fault> {
+    pub fn write_vals(
+        &mut self,
+        model: &str,
+        ids: &[i64],
+        vals: &Map<String, Value>,
+    ) -> Result<(), Fault> {
         let meta = self.meta(model)?;
         let names: Vec<String> = vals.keys().cloned().collect();
         self.check_fields(&meta, &names)?;
@@ -737,16 +830,32 @@ impl Env<'_> {
             if guard > 10_000 {
                 return true;
             }
-            cur = self.store.get(model, c).and_then(|r| r.get("parent_id")).and_then(as_id);
+            cur = self
+                .store
+                .get(model, c)
+                .and_then(|r| r.get("parent_id"))
+                .and_then(as_id);
         }
         false
     }
 
     /// Apply x2many commands to field `field` of record `id`.
-    fn apply_x2many(&mut self, meta: &ModelMeta, id: i64, field: &str, value: &Value) -> Result<(), Fault> {
-        let Some(f) = meta.field(field).cloned() else { return Ok(()) };
+    fn apply_x2many(
+        &mut self,
+        meta: &ModelMeta,
+        id: i64,
+        field: &str,
+        value: &Value,
+    ) -> Result<(), Fault> {
+        let Some(f) = meta.field(field).cloned() else {
+            return Ok(());
+        };
         let rel = f.relation.clone().unwrap_or_default();
-        let o2m_inverse = if f.ttype == "one2many" { f.relation_field.clone() } else { None };
+        let o2m_inverse = if f.ttype == "one2many" {
+            f.relation_field.clone()
+        } else {
+            None
+        };
         let commands: Vec<Value> = match value {
             Value::Array(items) => {
                 if items.iter().any(Value::is_object) {
@@ -782,7 +891,12 @@ impl Env<'_> {
                             .collect()
                     })
                     .unwrap_or_default(),
-                None => as_ids(self.store.get(&meta.model, id).and_then(|r| r.get(field)).unwrap_or(&Value::Null)),
+                None => as_ids(
+                    self.store
+                        .get(&meta.model, id)
+                        .and_then(|r| r.get(field))
+                        .unwrap_or(&Value::Null),
+                ),
             };
             let mut new_m2m: Option<Vec<i64>> = None;
             match code {
@@ -818,7 +932,9 @@ impl Env<'_> {
                 }
                 3 => match &o2m_inverse {
                     Some(inv) => self.detach(&rel, inv, &[target], inverse_required),
-                    None => new_m2m = Some(current.iter().copied().filter(|i| *i != target).collect()),
+                    None => {
+                        new_m2m = Some(current.iter().copied().filter(|i| *i != target).collect())
+                    }
                 },
                 4 => match &o2m_inverse {
                     Some(inv) => {
@@ -842,7 +958,11 @@ impl Env<'_> {
                     let ids = c.get(2).map(as_ids).unwrap_or_default();
                     match &o2m_inverse {
                         Some(inv) => {
-                            let gone: Vec<i64> = current.iter().copied().filter(|i| !ids.contains(i)).collect();
+                            let gone: Vec<i64> = current
+                                .iter()
+                                .copied()
+                                .filter(|i| !ids.contains(i))
+                                .collect();
                             self.detach(&rel, inv, &gone, inverse_required);
                             for t in &ids {
                                 if let Some(r) = self.store.table_mut(&rel).records.get_mut(t) {
@@ -887,11 +1007,18 @@ impl Env<'_> {
 
     /// Delete records (no checks), cascading to one2many children with a required inverse.
     pub fn delete_records(&mut self, model: &str, ids: &[i64]) {
-        let Some(meta) = self.schema.model(model).cloned() else { return };
+        let Some(meta) = self.schema.model(model).cloned() else {
+            return;
+        };
         let mut touched_orders = BTreeSet::new();
         for id in ids {
             if model == "sale.order.line" {
-                if let Some(o) = self.store.get(model, *id).and_then(|r| r.get("order_id")).and_then(as_id) {
+                if let Some(o) = self
+                    .store
+                    .get(model, *id)
+                    .and_then(|r| r.get("order_id"))
+                    .and_then(as_id)
+                {
                     touched_orders.insert(o);
                 }
             }
@@ -901,8 +1028,14 @@ impl Env<'_> {
             if f.ttype != "one2many" {
                 continue;
             }
-            let (Some(rel), Some(inv)) = (&f.relation, &f.relation_field) else { continue };
-            let required = self.schema.model(rel).and_then(|m| m.field(inv)).is_some_and(|f| f.required);
+            let (Some(rel), Some(inv)) = (&f.relation, &f.relation_field) else {
+                continue;
+            };
+            let required = self
+                .schema
+                .model(rel)
+                .and_then(|m| m.field(inv))
+                .is_some_and(|f| f.required);
             let children: Vec<i64> = self
                 .store
                 .tables
@@ -910,7 +1043,9 @@ impl Env<'_> {
                 .map(|t| {
                     t.records
                         .iter()
-                        .filter(|(_, r)| r.get(inv).and_then(as_id).is_some_and(|p| ids.contains(&p)))
+                        .filter(|(_, r)| {
+                            r.get(inv).and_then(as_id).is_some_and(|p| ids.contains(&p))
+                        })
                         .map(|(i, _)| *i)
                         .collect()
                 })
@@ -926,10 +1061,14 @@ impl Env<'_> {
     }
 
     /// Recompute derived values after a change.
-    fn after_change(&mut self, model: &str, id: i64, changed: &Vec<String>) {
+    fn after_change(&mut self, model: &str, id: i64, changed: &[String]) {
         match model {
             "res.partner" => {
-                if changed.iter().any(|c| c == "name" || c == "parent_id" || c == "type") || changed.is_empty() {
+                if changed
+                    .iter()
+                    .any(|c| c == "name" || c == "parent_id" || c == "type")
+                    || changed.is_empty()
+                {
                     self.recompute_partner_name(id);
                     let children: Vec<i64> = self
                         .store
@@ -949,7 +1088,11 @@ impl Env<'_> {
                 }
                 if let Some(r) = self.store.table_mut("res.partner").records.get_mut(&id) {
                     if r.get("email").and_then(Value::as_str).is_some() {
-                        let e = r.get("email").and_then(Value::as_str).unwrap_or("").to_lowercase();
+                        let e = r
+                            .get("email")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_lowercase();
                         r.insert("email_normalized".into(), json!(e));
                     }
                     if r.get("commercial_partner_id").is_none_or(|v| !truthy(v)) {
@@ -957,22 +1100,37 @@ impl Env<'_> {
                     }
                 }
             }
-            "sale.order.line" => {
+            "sale.order.line"
                 if changed.iter().any(|c| {
-                    matches!(c.as_str(), "product_uom_qty" | "price_unit" | "discount" | "tax_id" | "product_id" | "order_id")
-                }) {
-                    self.recompute_line(id);
-                    let order = self.store.get(model, id).and_then(|r| r.get("order_id")).and_then(as_id);
-                    if let Some(o) = order {
-                        self.recompute_order(o);
-                    }
+                    matches!(
+                        c.as_str(),
+                        "product_uom_qty"
+                            | "price_unit"
+                            | "discount"
+                            | "tax_id"
+                            | "product_id"
+                            | "order_id"
+                    )
+                }) =>
+            {
+                self.recompute_line(id);
+                let order = self
+                    .store
+                    .get(model, id)
+                    .and_then(|r| r.get("order_id"))
+                    .and_then(as_id);
+                if let Some(o) = order {
+                    self.recompute_order(o);
                 }
             }
             "sale.order" => {
                 if changed.iter().any(|c| c == "order_line") {
                     self.recompute_order(id);
                 }
-                if changed.iter().any(|c| c == "user_id" || c == "partner_id" || c == "state") {
+                if changed
+                    .iter()
+                    .any(|c| c == "user_id" || c == "partner_id" || c == "state")
+                {
                     let o = self.store.get(model, id).cloned().unwrap_or_default();
                     let lines: Vec<i64> = self
                         .store
@@ -987,8 +1145,13 @@ impl Env<'_> {
                         })
                         .unwrap_or_default();
                     for l in lines {
-                        if let Some(r) = self.store.table_mut("sale.order.line").records.get_mut(&l) {
-                            for (src, dst) in [("user_id", "salesman_id"), ("partner_id", "order_partner_id"), ("state", "state")] {
+                        if let Some(r) = self.store.table_mut("sale.order.line").records.get_mut(&l)
+                        {
+                            for (src, dst) in [
+                                ("user_id", "salesman_id"),
+                                ("partner_id", "order_partner_id"),
+                                ("state", "state"),
+                            ] {
                                 if let Some(v) = o.get(src) {
                                     r.insert(dst.into(), v.clone());
                                 }
@@ -1002,8 +1165,14 @@ impl Env<'_> {
     }
 
     fn recompute_partner_name(&mut self, id: i64) {
-        let Some(rec) = self.store.get("res.partner", id) else { return };
-        let name = rec.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let Some(rec) = self.store.get("res.partner", id) else {
+            return;
+        };
+        let name = rec
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
         let parent = rec.get("parent_id").and_then(as_id);
         let is_company = rec.get("is_company").is_some_and(truthy);
         let complete = match parent {
@@ -1015,7 +1184,11 @@ impl Env<'_> {
                     .and_then(Value::as_str)
                     .unwrap_or("")
                     .to_string();
-                if name.is_empty() { pname } else { format!("{pname}, {name}") }
+                if name.is_empty() {
+                    pname
+                } else {
+                    format!("{pname}, {name}")
+                }
             }
             _ => name,
         };
@@ -1033,8 +1206,13 @@ impl Env<'_> {
     }
 
     fn recompute_line(&mut self, id: i64) {
-        let Some(r) = self.store.get("sale.order.line", id) else { return };
-        let qty = r.get("product_uom_qty").and_then(Value::as_f64).unwrap_or(0.0);
+        let Some(r) = self.store.get("sale.order.line", id) else {
+            return;
+        };
+        let qty = r
+            .get("product_uom_qty")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
         let price = r.get("price_unit").and_then(Value::as_f64).unwrap_or(0.0);
         let discount = r.get("discount").and_then(Value::as_f64).unwrap_or(0.0);
         let taxes = as_ids(r.get("tax_id").unwrap_or(&Value::Null));
@@ -1047,7 +1225,10 @@ impl Env<'_> {
             r.insert("price_tax".into(), json!(tax));
             r.insert("price_total".into(), json!(round2(subtotal + tax)));
             r.insert("price_reduce_taxexcl".into(), json!(reduce));
-            r.insert("price_reduce_taxinc".into(), json!(round2(reduce * (1.0 + rate))));
+            r.insert(
+                "price_reduce_taxinc".into(),
+                json!(round2(reduce * (1.0 + rate))),
+            );
             r.insert("untaxed_amount_to_invoice".into(), json!(0.0));
         }
     }
@@ -1055,8 +1236,15 @@ impl Env<'_> {
     fn recompute_order(&mut self, id: i64) {
         let (mut untaxed, mut tax) = (0.0, 0.0);
         if let Some(t) = self.store.tables.get("sale.order.line") {
-            for r in t.records.values().filter(|r| r.get("order_id").and_then(as_id) == Some(id)) {
-                untaxed += r.get("price_subtotal").and_then(Value::as_f64).unwrap_or(0.0);
+            for r in t
+                .records
+                .values()
+                .filter(|r| r.get("order_id").and_then(as_id) == Some(id))
+            {
+                untaxed += r
+                    .get("price_subtotal")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
                 tax += r.get("price_tax").and_then(Value::as_f64).unwrap_or(0.0);
             }
         }
@@ -1110,7 +1298,10 @@ fn human_size(n: usize) -> String {
 
 /// The generated SVG avatar Odoo serves for a partner without an image (base64).
 fn avatar_svg(name: &str, id: i64) -> String {
-    let initial = name.chars().next().map_or_else(|| "?".to_string(), |c| c.to_uppercase().to_string());
+    let initial = name
+        .chars()
+        .next()
+        .map_or_else(|| "?".to_string(), |c| c.to_uppercase().to_string());
     let hue = (id * 47).rem_euclid(360);
     let svg = format!(
         "<?xml version='1.0' encoding='UTF-8' ?><svg height='180' width='180' xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink'><rect fill='hsl({hue}, 61%, 45%)' height='180' width='180'/><text fill='#ffffff' font-size='96' text-anchor='middle' x='90' y='125' font-family='sans-serif'>{initial}</text></svg>"
@@ -1123,7 +1314,11 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -1185,12 +1380,20 @@ pub fn display_name(schema: &Schema, store: &Store, model: &str, id: i64) -> Str
                 .and_then(|t| store.get("product.template", t));
             let name = tmpl.map(|t| s(t, "name")).unwrap_or_default();
             let code = s(rec, "default_code");
-            if code.is_empty() { name } else { format!("[{code}] {name}") }
+            if code.is_empty() {
+                name
+            } else {
+                format!("[{code}] {name}")
+            }
         }
         "product.template" => {
             let code = s(rec, "default_code");
             let name = s(rec, "name");
-            if code.is_empty() { name } else { format!("[{code}] {name}") }
+            if code.is_empty() {
+                name
+            } else {
+                format!("[{code}] {name}")
+            }
         }
         "res.country.state" => {
             let code = rec
@@ -1199,7 +1402,11 @@ pub fn display_name(schema: &Schema, store: &Store, model: &str, id: i64) -> Str
                 .and_then(|c| store.get("res.country", c))
                 .map(|c| s(c, "code"))
                 .unwrap_or_default();
-            if code.is_empty() { s(rec, "name") } else { format!("{} ({code})", s(rec, "name")) }
+            if code.is_empty() {
+                s(rec, "name")
+            } else {
+                format!("{} ({code})", s(rec, "name"))
+            }
         }
         "ir.model.fields" => s(rec, "field_description"),
         "ir.config_parameter" => s(rec, "key"),

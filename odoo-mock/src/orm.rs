@@ -72,7 +72,11 @@ impl Database {
                             password: login.clone(),
                             login,
                             uid: r.get("id").and_then(as_id)?,
-                            name: r.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+                            name: r
+                                .get("name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
                         })
                     })
                     .collect()
@@ -228,9 +232,12 @@ fn check_context(env: &Env<'_>) -> Result<(), Fault> {
     }
     if let Some(Value::Array(ids)) = env.context.get("allowed_company_ids") {
         for id in ids {
-            let ok = as_id(id).is_some_and(|i| env.user.is_superuser() || env.user.company_ids.contains(&i));
+            let ok = as_id(id)
+                .is_some_and(|i| env.user.is_superuser() || env.user.company_ids.contains(&i));
             if !ok {
-                return Err(Fault::access_error("Access to unauthorized or invalid companies."));
+                return Err(Fault::access_error(
+                    "Access to unauthorized or invalid companies.",
+                ));
             }
         }
     }
@@ -252,7 +259,11 @@ impl Bound {
     }
     fn fields(&self, k: &str) -> Option<Vec<String>> {
         match self.get(k) {
-            Value::Array(a) => Some(a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()),
+            Value::Array(a) => Some(
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect(),
+            ),
             Value::String(s) => Some(vec![s.clone()]),
             _ => None,
         }
@@ -320,7 +331,10 @@ fn ids_of(v: &Value) -> Vec<i64> {
 fn record_args(args: Vec<Value>) -> Result<(Vec<i64>, Vec<Value>), Fault> {
     let mut it = args.into_iter();
     let Some(first) = it.next() else {
-        return Err(Fault::new("builtins.IndexError", "tuple index out of range"));
+        return Err(Fault::new(
+            "builtins.IndexError",
+            "tuple index out of range",
+        ));
     };
     Ok((ids_of(&first), it.collect()))
 }
@@ -342,16 +356,40 @@ fn dispatch(
     let q = |m: &str| format!("BaseModel.{m}");
     match method {
         "search" => {
-            let b = bind(&q("search"), &[("domain", None), ("offset", Some(json!(0))), ("limit", n()), ("order", n()), ("count", f())], args, kwargs, None)?;
+            let b = bind(
+                &q("search"),
+                &[
+                    ("domain", None),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                    ("count", f()),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
             let domain = b.get("domain").clone();
             if truthy(b.get("count")) {
                 return Ok(json!(env.filter(model, &domain, Perm::Read)?.len()));
             }
-            let ids = env.search(model, &domain, b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("order").as_deref())?;
+            let ids = env.search(
+                model,
+                &domain,
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("order").as_deref(),
+            )?;
             Ok(json!(ids))
         }
         "search_count" => {
-            let b = bind(&q("search_count"), &[("domain", None), ("limit", n())], args, kwargs, None)?;
+            let b = bind(
+                &q("search_count"),
+                &[("domain", None), ("limit", n())],
+                args,
+                kwargs,
+                None,
+            )?;
             rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Read)?;
             let mut c = env.filter(model, b.get("domain"), Perm::Read)?.len() as i64;
             if let Some(l) = b.int("limit").filter(|l| *l > 0) {
@@ -361,21 +399,65 @@ fn dispatch(
         }
         "search_read" => {
             let mut kwargs = kwargs;
-            let load = kwargs.remove("load").unwrap_or_else(|| json!("_classic_read"));
-            let b = bind(&q("search_read"), &[("domain", n()), ("fields", n()), ("offset", Some(json!(0))), ("limit", n()), ("order", n())], args, kwargs, Some("BaseModel._read_format"))?;
-            let ids = env.search(model, b.get("domain"), b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("order").as_deref())?;
+            let load = kwargs
+                .remove("load")
+                .unwrap_or_else(|| json!("_classic_read"));
+            let b = bind(
+                &q("search_read"),
+                &[
+                    ("domain", n()),
+                    ("fields", n()),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                ],
+                args,
+                kwargs,
+                Some("BaseModel._read_format"),
+            )?;
+            let ids = env.search(
+                model,
+                b.get("domain"),
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("order").as_deref(),
+            )?;
             let fields = b.fields("fields");
             let classic = load.as_str() == Some("_classic_read");
             Ok(json!(env.read(model, &ids, fields.as_deref(), classic)?))
         }
         "search_fetch" => {
-            let b = bind(&q("search_fetch"), &[("domain", None), ("field_names", None), ("offset", Some(json!(0))), ("limit", n()), ("order", n())], args, kwargs, None)?;
-            let ids = env.search(model, b.get("domain"), b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("order").as_deref())?;
+            let b = bind(
+                &q("search_fetch"),
+                &[
+                    ("domain", None),
+                    ("field_names", None),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            let ids = env.search(
+                model,
+                b.get("domain"),
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("order").as_deref(),
+            )?;
             Ok(json!(ids))
         }
         "read" => {
             let (ids, rest) = record_args(args)?;
-            let b = bind(&q("read"), &[("fields", n()), ("load", Some(json!("_classic_read")))], rest, kwargs, None)?;
+            let b = bind(
+                &q("read"),
+                &[("fields", n()), ("load", Some(json!("_classic_read")))],
+                rest,
+                kwargs,
+                None,
+            )?;
             let fields = b.fields("fields");
             let classic = b.get("load").as_str() == Some("_classic_read");
             Ok(json!(env.read(model, &ids, fields.as_deref(), classic)?))
@@ -397,7 +479,10 @@ fn dispatch(
                     let vals = vals.clone();
                     Ok(json!(env.create_one(model, &vals)?))
                 }
-                other => Err(Fault::type_error(format!("'{}' object is not a mapping", py_type_name(other)))),
+                other => Err(Fault::type_error(format!(
+                    "'{}' object is not a mapping",
+                    py_type_name(other)
+                ))),
             }
         }
         "write" => {
@@ -421,16 +506,45 @@ fn dispatch(
             Ok(json!(env.existing(model, &ids)))
         }
         "fields_get" => {
-            let b = bind(&q("fields_get"), &[("allfields", n()), ("attributes", n())], args, kwargs, None)?;
-            Ok(fields_get(env.schema, model, b.fields("allfields"), b.fields("attributes")))
+            let b = bind(
+                &q("fields_get"),
+                &[("allfields", n()), ("attributes", n())],
+                args,
+                kwargs,
+                None,
+            )?;
+            Ok(fields_get(
+                env.schema,
+                model,
+                b.fields("allfields"),
+                b.fields("attributes"),
+            ))
         }
         "name_search" => {
             let mut kwargs = kwargs;
             if let Some(a) = kwargs.remove("args") {
                 kwargs.insert("domain".into(), a);
             }
-            let b = bind(&q("name_search"), &[("name", Some(json!(""))), ("domain", n()), ("operator", Some(json!("ilike"))), ("limit", Some(json!(100)))], args, kwargs, None)?;
-            name_search(env, model, &b.opt_str("name").unwrap_or_default(), b.get("domain"), &b.opt_str("operator").unwrap_or_else(|| "ilike".into()), b.int("limit"))
+            let b = bind(
+                &q("name_search"),
+                &[
+                    ("name", Some(json!(""))),
+                    ("domain", n()),
+                    ("operator", Some(json!("ilike"))),
+                    ("limit", Some(json!(100))),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            name_search(
+                env,
+                model,
+                &b.opt_str("name").unwrap_or_default(),
+                b.get("domain"),
+                &b.opt_str("operator").unwrap_or_else(|| "ilike".into()),
+                b.int("limit"),
+            )
         }
         "name_create" => {
             let b = bind(&q("name_create"), &[("name", None)], args, kwargs, None)?;
@@ -451,7 +565,13 @@ fn dispatch(
             Ok(json!([id, env.display_name(model, id)]))
         }
         "default_get" => {
-            let b = bind(&q("default_get"), &[("fields_list", None)], args, kwargs, None)?;
+            let b = bind(
+                &q("default_get"),
+                &[("fields_list", None)],
+                args,
+                kwargs,
+                None,
+            )?;
             env.default_get(model, &b.fields("fields_list").unwrap_or_default())
         }
         "copy" => {
@@ -460,21 +580,31 @@ fn dispatch(
             copy(env, model, &ids, b.get("default"))
         }
         "check_access_rights" => {
-            let b = bind(&q("check_access_rights"), &[("operation", None), ("raise_exception", Some(json!(true)))], args, kwargs, None)?;
+            let b = bind(
+                &q("check_access_rights"),
+                &[("operation", None), ("raise_exception", Some(json!(true)))],
+                args,
+                kwargs,
+                None,
+            )?;
             let op = b.opt_str("operation").unwrap_or_default();
-            let perm = Perm::parse(&op).ok_or_else(|| Fault::value_error(format!("Invalid access mode: {op}")))?;
+            let perm = Perm::parse(&op)
+                .ok_or_else(|| Fault::value_error(format!("Invalid access mode: {op}")))?;
             if truthy(b.get("raise_exception")) {
                 rules::check_model_access(env.schema, env.store, &env.user, model, perm)?;
                 Ok(json!(true))
             } else {
-                Ok(json!(rules::has_model_access(env.store, &env.user, model, perm)))
+                Ok(json!(rules::has_model_access(
+                    env.store, &env.user, model, perm
+                )))
             }
         }
         "check_access" | "has_access" | "check_access_rule" => {
             let (ids, rest) = record_args(args)?;
             let b = bind(&q(method), &[("operation", None)], rest, kwargs, None)?;
             let op = b.opt_str("operation").unwrap_or_default();
-            let perm = Perm::parse(&op).ok_or_else(|| Fault::value_error(format!("Invalid access mode: {op}")))?;
+            let perm = Perm::parse(&op)
+                .ok_or_else(|| Fault::value_error(format!("Invalid access mode: {op}")))?;
             let res = rules::check_model_access(env.schema, env.store, &env.user, model, perm)
                 .and_then(|()| env.check_rules(model, &ids, perm, perm));
             match (method, res) {
@@ -504,22 +634,103 @@ fn dispatch(
             sale_order_action(env, method, &ids)
         }
         "read_group" => {
-            let b = bind(&q("read_group"), &[("domain", None), ("fields", None), ("groupby", None), ("offset", Some(json!(0))), ("limit", n()), ("orderby", f()), ("lazy", Some(json!(true)))], args, kwargs, None)?;
-            crate::groups::read_group(env, model, b.get("domain"), b.get("fields"), b.get("groupby"), b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("orderby"), truthy(b.get("lazy")))
+            let b = bind(
+                &q("read_group"),
+                &[
+                    ("domain", None),
+                    ("fields", None),
+                    ("groupby", None),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("orderby", f()),
+                    ("lazy", Some(json!(true))),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            crate::groups::read_group(
+                env,
+                model,
+                b.get("domain"),
+                b.get("fields"),
+                b.get("groupby"),
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("orderby"),
+                truthy(b.get("lazy")),
+            )
         }
         "web_read_group" => {
-            let b = bind(&q("web_read_group"), &[("domain", None), ("fields", None), ("groupby", None), ("limit", n()), ("offset", Some(json!(0))), ("orderby", f()), ("lazy", Some(json!(true)))], args, kwargs, None)?;
-            let all = crate::groups::read_group(env, model, b.get("domain"), b.get("fields"), b.get("groupby"), 0, None, b.opt_str("orderby"), truthy(b.get("lazy")))?;
+            let b = bind(
+                &q("web_read_group"),
+                &[
+                    ("domain", None),
+                    ("fields", None),
+                    ("groupby", None),
+                    ("limit", n()),
+                    ("offset", Some(json!(0))),
+                    ("orderby", f()),
+                    ("lazy", Some(json!(true))),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            let all = crate::groups::read_group(
+                env,
+                model,
+                b.get("domain"),
+                b.get("fields"),
+                b.get("groupby"),
+                0,
+                None,
+                b.opt_str("orderby"),
+                truthy(b.get("lazy")),
+            )?;
             let length = all.as_array().map_or(0, Vec::len);
-            let groups = crate::groups::read_group(env, model, b.get("domain"), b.get("fields"), b.get("groupby"), b.int("offset").unwrap_or(0), b.int("limit"), b.opt_str("orderby"), truthy(b.get("lazy")))?;
+            let groups = crate::groups::read_group(
+                env,
+                model,
+                b.get("domain"),
+                b.get("fields"),
+                b.get("groupby"),
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("orderby"),
+                truthy(b.get("lazy")),
+            )?;
             Ok(json!({"groups": groups, "length": length}))
         }
         "web_search_read" => {
-            let b = bind(&q("web_search_read"), &[("domain", None), ("specification", None), ("offset", Some(json!(0))), ("limit", n()), ("order", n()), ("count_limit", n())], args, kwargs, None)?;
+            let b = bind(
+                &q("web_search_read"),
+                &[
+                    ("domain", None),
+                    ("specification", None),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                    ("count_limit", n()),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
             let offset = b.int("offset").unwrap_or(0);
             let limit = b.int("limit");
-            let ids = env.search(model, b.get("domain"), offset, limit, b.opt_str("order").as_deref())?;
-            let spec = b.get("specification").as_object().cloned().unwrap_or_default();
+            let ids = env.search(
+                model,
+                b.get("domain"),
+                offset,
+                limit,
+                b.opt_str("order").as_deref(),
+            )?;
+            let spec = b
+                .get("specification")
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             let records = crate::web::web_read(env, model, &ids, &spec)?;
             let length = match limit.filter(|l| *l > 0) {
                 Some(l) if ids.len() as i64 >= l => {
@@ -535,8 +746,18 @@ fn dispatch(
         }
         "web_read" => {
             let (ids, rest) = record_args(args)?;
-            let b = bind(&q("web_read"), &[("specification", None)], rest, kwargs, None)?;
-            let spec = b.get("specification").as_object().cloned().unwrap_or_default();
+            let b = bind(
+                &q("web_read"),
+                &[("specification", None)],
+                rest,
+                kwargs,
+                None,
+            )?;
+            let spec = b
+                .get("specification")
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Read)?;
             let ids = env.existing(model, &ids);
             env.check_rules(model, &ids, Perm::Read, Perm::Read)?;
@@ -544,7 +765,13 @@ fn dispatch(
         }
         "web_save" => {
             let (ids, rest) = record_args(args)?;
-            let b = bind(&q("web_save"), &[("vals", None), ("specification", None), ("next_id", n())], rest, kwargs, None)?;
+            let b = bind(
+                &q("web_save"),
+                &[("vals", None), ("specification", None), ("next_id", n())],
+                rest,
+                kwargs,
+                None,
+            )?;
             let vals = b.get("vals").as_object().cloned().unwrap_or_default();
             let ids = if ids.is_empty() {
                 vec![env.create_one(model, &vals)?]
@@ -552,7 +779,11 @@ fn dispatch(
                 write(env, model, &ids, &vals)?;
                 ids
             };
-            let spec = b.get("specification").as_object().cloned().unwrap_or_default();
+            let spec = b
+                .get("specification")
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
             Ok(json!(crate::web::web_read(env, model, &ids, &spec)?))
         }
         _ => Err(Fault::attribute_error(format!(
@@ -573,13 +804,22 @@ fn py_type_name(v: &Value) -> &'static str {
     }
 }
 
-fn write(env: &mut Env<'_>, model: &str, ids: &[i64], vals: &Map<String, Value>) -> Result<(), Fault> {
+fn write(
+    env: &mut Env<'_>,
+    model: &str,
+    ids: &[i64],
+    vals: &Map<String, Value>,
+) -> Result<(), Fault> {
     rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Write)?;
     let meta = env.meta(model)?;
     let names: Vec<String> = vals.keys().cloned().collect();
     env.check_fields(&meta, &names)?;
     let existing = env.existing(model, ids);
-    let missing: Vec<i64> = ids.iter().copied().filter(|i| !existing.contains(i)).collect();
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|i| !existing.contains(i))
+        .collect();
     if !missing.is_empty() {
         return Err(Fault::missing_error(model, &missing, env.user.uid));
     }
@@ -591,7 +831,11 @@ fn write(env: &mut Env<'_>, model: &str, ids: &[i64], vals: &Map<String, Value>)
 fn unlink(env: &mut Env<'_>, model: &str, ids: &[i64]) -> Result<(), Fault> {
     rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Unlink)?;
     let existing = env.existing(model, ids);
-    let missing: Vec<i64> = ids.iter().copied().filter(|i| !existing.contains(i)).collect();
+    let missing: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|i| !existing.contains(i))
+        .collect();
     if !missing.is_empty() {
         return Err(Fault::missing_error(model, &missing, env.user.uid));
     }
@@ -599,7 +843,12 @@ fn unlink(env: &mut Env<'_>, model: &str, ids: &[i64]) -> Result<(), Fault> {
     env.check_rules(model, &existing, Perm::Unlink, Perm::Unlink)?;
     if model == "sale.order" {
         for id in &existing {
-            let state = env.store.get(model, *id).and_then(|r| r.get("state")).and_then(Value::as_str).unwrap_or("");
+            let state = env
+                .store
+                .get(model, *id)
+                .and_then(|r| r.get("state"))
+                .and_then(Value::as_str)
+                .unwrap_or("");
             if state != "draft" && state != "cancel" {
                 return Err(Fault::user_error(
                     "You can not delete a sent quotation or a confirmed sales order. You must first cancel it.",
@@ -618,16 +867,27 @@ fn copy(env: &mut Env<'_>, model: &str, ids: &[i64], default: &Value) -> Result<
     env.check_rules(model, &existing, Perm::Read, Perm::Read)?;
     let mut out = Vec::new();
     for id in existing {
-        let Some(rec) = env.store.get(model, id).cloned() else { continue };
+        let Some(rec) = env.store.get(model, id).cloned() else {
+            continue;
+        };
         let mut vals = Map::new();
         for (name, f) in &meta.fields {
             let copied = f.raw.get("copied").is_some_and(truthy);
-            if !copied || !f.store || name == "id" || matches!(name.as_str(), "create_date" | "write_date" | "create_uid" | "write_uid") {
+            if !copied
+                || !f.store
+                || name == "id"
+                || matches!(
+                    name.as_str(),
+                    "create_date" | "write_date" | "create_uid" | "write_uid"
+                )
+            {
                 continue;
             }
             if f.ttype == "one2many" {
                 let children = as_ids(&env.one2many_ids(&meta, &rec, name));
-                let (Some(rel), Some(inv)) = (f.relation.clone(), f.relation_field.clone()) else { continue };
+                let (Some(rel), Some(inv)) = (f.relation.clone(), f.relation_field.clone()) else {
+                    continue;
+                };
                 let mut cmds = Vec::new();
                 for c in children {
                     if let Some(cr) = env.store.get(&rel, c) {
@@ -663,7 +923,10 @@ fn copy(env: &mut Env<'_>, model: &str, ids: &[i64], default: &Value) -> Result<
             }
         }
         // drop unknown/computed store-only keys create would not accept
-        let vals: Map<String, Value> = vals.into_iter().filter(|(k, _)| meta.field(k).is_some()).collect();
+        let vals: Map<String, Value> = vals
+            .into_iter()
+            .filter(|(k, _)| meta.field(k).is_some())
+            .collect();
         out.push(env.create_one(model, &vals)?);
     }
     Ok(json!(out))
@@ -690,7 +953,9 @@ fn sale_order_action(env: &mut Env<'_>, method: &str, ids: &[i64]) -> Result<Val
         _ => ("draft", &["cancel", "sent"]),
     };
     if method == "action_confirm" && states.iter().any(|s| !allowed.contains(&s.as_str())) {
-        return Err(Fault::user_error("Some orders are not in a state requiring confirmation."));
+        return Err(Fault::user_error(
+            "Some orders are not in a state requiring confirmation.",
+        ));
     }
     let mut vals = Map::new();
     vals.insert("state".into(), json!(new_state));
@@ -730,11 +995,20 @@ fn name_search(
     if let Some(l) = limit.filter(|l| *l > 0) {
         ids.truncate(usize::try_from(l).unwrap_or(usize::MAX));
     }
-    Ok(json!(ids.iter().map(|id| json!([id, env.display_name(model, *id)])).collect::<Vec<_>>()))
+    Ok(json!(
+        ids.iter()
+            .map(|id| json!([id, env.display_name(model, *id)]))
+            .collect::<Vec<_>>()
+    ))
 }
 
 /// `fields_get`: the captured answer for the models that have one, derived otherwise.
-pub fn fields_get(schema: &Schema, model: &str, allfields: Option<Vec<String>>, attributes: Option<Vec<String>>) -> Value {
+pub fn fields_get(
+    schema: &Schema,
+    model: &str,
+    allfields: Option<Vec<String>>,
+    attributes: Option<Vec<String>>,
+) -> Value {
     let full: Map<String, Value> = match schema.fields_get.get(model) {
         Some(m) => m.clone(),
         None => schema
@@ -779,9 +1053,26 @@ fn derive_field(f: &crate::store::FieldMeta) -> Map<String, Value> {
         .unwrap_or_default();
     d.insert("depends".into(), json!(depends));
     d.insert("exportable".into(), json!(true));
-    let sortable = f.store && !f.is_x2many() && !matches!(f.ttype.as_str(), "binary" | "html" | "text" | "json" | "properties");
-    d.insert("groupable".into(), json!(f.store && !matches!(f.ttype.as_str(), "binary" | "one2many" | "html" | "text" | "json" | "properties")));
-    d.insert("manual".into(), json!(raw.get("state").and_then(Value::as_str) == Some("manual")));
+    let sortable = f.store
+        && !f.is_x2many()
+        && !matches!(
+            f.ttype.as_str(),
+            "binary" | "html" | "text" | "json" | "properties"
+        );
+    d.insert(
+        "groupable".into(),
+        json!(
+            f.store
+                && !matches!(
+                    f.ttype.as_str(),
+                    "binary" | "one2many" | "html" | "text" | "json" | "properties"
+                )
+        ),
+    );
+    d.insert(
+        "manual".into(),
+        json!(raw.get("state").and_then(Value::as_str) == Some("manual")),
+    );
     d.insert("name".into(), json!(f.name));
     d.insert("readonly".into(), json!(f.readonly));
     d.insert("required".into(), json!(f.required));
@@ -796,7 +1087,10 @@ fn derive_field(f: &crate::store::FieldMeta) -> Map<String, Value> {
     if let Some(rel) = &f.relation {
         d.insert("relation".into(), json!(rel));
         d.insert("context".into(), json!({}));
-        let dom = raw.get("domain").and_then(Value::as_str).filter(|s| *s != "[]");
+        let dom = raw
+            .get("domain")
+            .and_then(Value::as_str)
+            .filter(|s| *s != "[]");
         d.insert("domain".into(), dom.map_or(json!([]), |s| json!(s)));
     }
     if let Some(rf) = &f.relation_field {
@@ -825,7 +1119,10 @@ fn derive_field(f: &crate::store::FieldMeta) -> Map<String, Value> {
     }
     if let Some(Value::Array(g)) = raw.get("groups") {
         if !g.is_empty() {
-            let names: Vec<String> = g.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect();
+            let names: Vec<String> = g
+                .iter()
+                .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                .collect();
             d.insert("groups".into(), json!(names.join(",")));
         }
     }
@@ -834,4 +1131,3 @@ fn derive_field(f: &crate::store::FieldMeta) -> Map<String, Value> {
     }
     d
 }
-

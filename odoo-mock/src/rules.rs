@@ -94,7 +94,11 @@ impl UserInfo {
         let rec = store.get("res.users", uid)?;
         Some(UserInfo {
             uid,
-            name: rec.get("name").and_then(Value::as_str).unwrap_or("").to_string(),
+            name: rec
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             groups: as_ids(rec.get("groups_id").unwrap_or(&Value::Null))
                 .into_iter()
                 .collect(),
@@ -153,7 +157,9 @@ fn allowed_groups(store: &Store, model: &str, perm: Perm) -> Option<BTreeSet<Opt
         ("ir.config_parameter", _) => g(&[GROUP_SYSTEM]),
         ("res.company", Perm::Read) => g(&[GROUP_USER, 10, 11]),
         ("res.company", _) => g(&[GROUP_ERP_MANAGER]),
-        ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", Perm::Read) => g(&[GROUP_USER]),
+        ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", Perm::Read) => {
+            g(&[GROUP_USER])
+        }
         ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", _) => g(&[GROUP_ERP_MANAGER]),
         ("crm.tag", _) => g(&[21]),
         ("ir.attachment", _) => g(&[GROUP_USER]),
@@ -188,7 +194,9 @@ pub fn check_model_access(
     if has_model_access(store, user, model, perm) {
         return Ok(());
     }
-    let desc = schema.model(model).map_or(model, |m| m.description.as_str());
+    let desc = schema
+        .model(model)
+        .map_or(model, |m| m.description.as_str());
     let mut names: Vec<String> = allowed_groups(store, model, perm)
         .unwrap_or_default()
         .into_iter()
@@ -245,7 +253,10 @@ pub fn rule_domain(
                     (
                         r.get("global").is_some_and(truthy),
                         as_ids(r.get("groups").unwrap_or(&Value::Null)),
-                        r.get("domain_force").and_then(Value::as_str).unwrap_or("[]").to_string(),
+                        r.get("domain_force")
+                            .and_then(Value::as_str)
+                            .unwrap_or("[]")
+                            .to_string(),
                     )
                 })
                 .collect()
@@ -282,7 +293,9 @@ pub fn rule_domain(
 
 /// The AccessError a record rule raises.
 pub fn rule_error(schema: &Schema, user: &UserInfo, model: &str, perm: Perm) -> Fault {
-    let desc = schema.model(model).map_or(model, |m| m.description.as_str());
+    let desc = schema
+        .model(model)
+        .map_or(model, |m| m.description.as_str());
     Fault::access_error(format!(
         "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, {} (id={}) doesn't have '{}' access to:\n- {desc} ({model})\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.",
         user.name,
@@ -336,7 +349,8 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             c if c.is_whitespace() => {}
             c if c.is_ascii_digit() || c == '-' => {
                 let start = i;
-                while i + 1 < chars.len() && (chars[i + 1].is_ascii_digit() || chars[i + 1] == '.') {
+                while i + 1 < chars.len() && (chars[i + 1].is_ascii_digit() || chars[i + 1] == '.')
+                {
                     i += 1;
                 }
                 let s: String = chars[start..=i].iter().collect();
@@ -345,7 +359,9 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
             c if c.is_alphabetic() || c == '_' => {
                 let start = i;
                 while i + 1 < chars.len()
-                    && (chars[i + 1].is_alphanumeric() || chars[i + 1] == '_' || chars[i + 1] == '.')
+                    && (chars[i + 1].is_alphanumeric()
+                        || chars[i + 1] == '_'
+                        || chars[i + 1] == '.')
                 {
                     i += 1;
                 }
@@ -358,7 +374,12 @@ fn tokenize(text: &str) -> Option<Vec<Tok>> {
     Some(out)
 }
 
-fn parse_value(toks: &[Tok], pos: &mut usize, user: &UserInfo, company_ids: &[i64]) -> Option<Value> {
+fn parse_value(
+    toks: &[Tok],
+    pos: &mut usize,
+    user: &UserInfo,
+    company_ids: &[i64],
+) -> Option<Value> {
     let tok = toks.get(*pos)?.clone();
     *pos += 1;
     Some(match tok {

@@ -74,7 +74,8 @@ impl MockServerBuilder {
             requests: AtomicU64::new(0),
             cookie_counter: AtomicU64::new(0),
         });
-        let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
+        let listener =
+            tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
@@ -150,7 +151,10 @@ impl MockServer {
         }
         if let Some(task) = self.task.take() {
             let abort = task.abort_handle();
-            if tokio::time::timeout(std::time::Duration::from_secs(5), task).await.is_err() {
+            if tokio::time::timeout(std::time::Duration::from_secs(5), task)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }
@@ -173,7 +177,10 @@ fn router(state: Shared) -> Router {
         .route("/jsonrpc", post(jsonrpc_endpoint))
         .route("/web/webclient/version_info", post(version_info_endpoint))
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), count_requests))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_requests,
+        ))
         .with_state(state)
 }
 
@@ -190,7 +197,10 @@ fn json_response(body: &Value) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     (
         StatusCode::OK,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json; charset=utf-8"),
+        )],
         bytes,
     )
         .into_response()
@@ -199,7 +209,10 @@ fn json_response(body: &Value) -> Response {
 fn bad_json() -> Response {
     (
         StatusCode::BAD_REQUEST,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
         "Invalid JSON data",
     )
         .into_response()

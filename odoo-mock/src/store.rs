@@ -110,7 +110,9 @@ pub struct Table {
 impl Table {
     /// Insert a record with the next id; returns the id.
     pub fn insert(&mut self, mut rec: Record) -> i64 {
-        let id = self.next_id.max(self.records.keys().next_back().map_or(1, |k| k + 1));
+        let id = self
+            .next_id
+            .max(self.records.keys().next_back().map_or(1, |k| k + 1));
         self.next_id = id + 1;
         rec.insert("id".into(), Value::from(id));
         self.records.insert(id, rec);
@@ -138,10 +140,12 @@ impl Store {
 
     /// The table of a model, created empty when missing.
     pub fn table_mut(&mut self, model: &str) -> &mut Table {
-        self.tables.entry(model.to_string()).or_insert_with(|| Table {
-            next_id: 1,
-            ..Table::default()
-        })
+        self.tables
+            .entry(model.to_string())
+            .or_insert_with(|| Table {
+                next_id: 1,
+                ..Table::default()
+            })
     }
 
     /// All ids of a model, ascending.

@@ -7,13 +7,20 @@ use crate::methods::Env;
 use crate::store::{as_id, as_ids};
 
 /// Read `ids` of `model` following a web client specification.
-pub fn web_read(env: &Env<'_>, model: &str, ids: &[i64], spec: &Map<String, Value>) -> Result<Vec<Value>, Fault> {
+pub fn web_read(
+    env: &Env<'_>,
+    model: &str,
+    ids: &[i64],
+    spec: &Map<String, Value>,
+) -> Result<Vec<Value>, Fault> {
     let meta = env.meta(model)?;
     let names: Vec<String> = spec.keys().cloned().collect();
     env.check_fields(&meta, &names)?;
     let mut out = Vec::new();
     for id in ids {
-        let Some(rec) = env.store.get(model, *id) else { continue };
+        let Some(rec) = env.store.get(model, *id) else {
+            continue;
+        };
         let mut row = Map::new();
         row.insert("id".into(), json!(id));
         for (name, sub) in spec {
@@ -47,10 +54,16 @@ pub fn web_read(env: &Env<'_>, model: &str, ids: &[i64], spec: &Map<String, Valu
                     match sub_fields {
                         None => json!(child_ids),
                         Some(fields) => {
-                            if let (Some(order), Some(cm)) = (sub.get("order").and_then(Value::as_str), env.schema.model(&rel)) {
+                            if let (Some(order), Some(cm)) = (
+                                sub.get("order").and_then(Value::as_str),
+                                env.schema.model(&rel),
+                            ) {
                                 env.sort_ids(cm, &mut child_ids, Some(order))?;
                             }
-                            let limit = sub.get("limit").and_then(as_id).map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+                            let limit = sub
+                                .get("limit")
+                                .and_then(as_id)
+                                .map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
                             let head: Vec<i64> = child_ids.iter().copied().take(limit).collect();
                             let mut rows = web_read(env, &rel, &head, &fields)?;
                             for c in child_ids.iter().skip(limit) {

@@ -3,11 +3,24 @@
 use odoo_mock::MockServer;
 use serde_json::{Value, json};
 
-async fn rpc(client: &reqwest::Client, url: &str, service: &str, method: &str, args: Value) -> Value {
+async fn rpc(
+    client: &reqwest::Client,
+    url: &str,
+    service: &str,
+    method: &str,
+    args: Value,
+) -> Value {
     let body = json!({"jsonrpc": "2.0", "method": "call", "id": 7, "params": {"service": service, "method": method, "args": args}});
-    let resp = client.post(format!("{url}/jsonrpc")).json(&body).send().await.expect("request");
+    let resp = client
+        .post(format!("{url}/jsonrpc"))
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
     assert_eq!(
-        resp.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/json; charset=utf-8")
     );
     resp.json().await.expect("json body")
@@ -21,17 +34,59 @@ async fn envelope_and_errors() {
     let v = rpc(&c, url, "common", "version", json!([])).await;
     assert_eq!(v["id"], json!(7));
     assert_eq!(v["result"]["server_version"], json!("18.0"));
-    assert_eq!(rpc(&c, url, "common", "login", json!(["odoo18", "admin", "admin"])).await["result"], json!(2));
-    assert_eq!(rpc(&c, url, "common", "login", json!(["odoo18", "admin", "x"])).await["result"], json!(false));
-    let e = rpc(&c, url, "common", "login", json!(["nosuchdb", "admin", "admin"])).await;
-    assert_eq!(e["error"]["data"]["name"], json!("psycopg2.OperationalError"));
+    assert_eq!(
+        rpc(
+            &c,
+            url,
+            "common",
+            "login",
+            json!(["odoo18", "admin", "admin"])
+        )
+        .await["result"],
+        json!(2)
+    );
+    assert_eq!(
+        rpc(&c, url, "common", "login", json!(["odoo18", "admin", "x"])).await["result"],
+        json!(false)
+    );
+    let e = rpc(
+        &c,
+        url,
+        "common",
+        "login",
+        json!(["nosuchdb", "admin", "admin"]),
+    )
+    .await;
+    assert_eq!(
+        e["error"]["data"]["name"],
+        json!("psycopg2.OperationalError")
+    );
     let e = rpc(&c, url, "nosuchservice", "x", json!([])).await;
     assert_eq!(e["error"]["code"], json!(200));
     assert_eq!(e["error"]["data"]["name"], json!("builtins.KeyError"));
-    let e = rpc(&c, url, "object", "execute_kw", json!(["odoo18", 2, "WRONG", "res.partner", "search", [[]]])).await;
-    assert_eq!(e["error"]["data"]["name"], json!("odoo.exceptions.AccessDenied"));
-    assert!(e["error"]["data"]["debug"].as_str().is_some_and(|d| d.ends_with("odoo.exceptions.AccessDenied: Access Denied\n")));
-    let resp = c.post(format!("{url}/jsonrpc")).body("{\"jsonrpc\": ").send().await.expect("request");
+    let e = rpc(
+        &c,
+        url,
+        "object",
+        "execute_kw",
+        json!(["odoo18", 2, "WRONG", "res.partner", "search", [[]]]),
+    )
+    .await;
+    assert_eq!(
+        e["error"]["data"]["name"],
+        json!("odoo.exceptions.AccessDenied")
+    );
+    assert!(
+        e["error"]["data"]["debug"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("odoo.exceptions.AccessDenied: Access Denied\n"))
+    );
+    let resp = c
+        .post(format!("{url}/jsonrpc"))
+        .body("{\"jsonrpc\": ")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(resp.status().as_u16(), 400);
     assert_eq!(resp.text().await.ok().as_deref(), Some("Invalid JSON data"));
     let r = c
@@ -42,7 +97,12 @@ async fn envelope_and_errors() {
         .expect("request");
     assert!(r.headers().get("set-cookie").is_some());
     assert!(server.http_requests() >= 8);
-    assert!(server.calls().iter().any(|c| c.method == "search" && c.uid == 2));
+    assert!(
+        server
+            .calls()
+            .iter()
+            .any(|c| c.method == "search" && c.uid == 2)
+    );
     server.clear_calls();
     assert!(server.calls().is_empty());
     server.shutdown().await;

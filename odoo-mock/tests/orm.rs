@@ -7,13 +7,22 @@ fn kw(v: Value) -> Map<String, Value> {
     v.as_object().cloned().unwrap_or_default()
 }
 
-fn call(db: &Database, uid: i64, model: &str, method: &str, args: Value, kwargs: Value) -> Result<Value, odoo_mock::Fault> {
+fn call(
+    db: &Database,
+    uid: i64,
+    model: &str,
+    method: &str,
+    args: Value,
+    kwargs: Value,
+) -> Result<Value, odoo_mock::Fault> {
     let args = args.as_array().cloned().unwrap_or_default();
     db.execute_kw(uid, model, method, args, kw(kwargs))
 }
 
 fn ids(v: &Value) -> Vec<i64> {
-    v.as_array().map(|a| a.iter().filter_map(Value::as_i64).collect()).unwrap_or_default()
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -30,38 +39,125 @@ fn authenticate_users_and_api_keys() {
 #[test]
 fn domains() {
     let db = Database::new("odoo18", vec![]);
-    let count = |d: Value| call(&db, 2, "sale.order", "search_count", json!([d]), json!({})).map(|v| v.as_i64().unwrap_or(-1));
+    let count = |d: Value| {
+        call(&db, 2, "sale.order", "search_count", json!([d]), json!({}))
+            .map(|v| v.as_i64().unwrap_or(-1))
+    };
     assert_eq!(count(json!([])).ok(), Some(26));
     assert_eq!(count(json!([["user_id", "=?", false]])).ok(), Some(26));
     assert_eq!(count(json!([["user_id", "=?", 8]])).ok(), Some(3));
     assert_eq!(count(json!(["!", ["state", "=", "sale"]])).ok(), Some(9));
     assert_eq!(count(json!([["id", "in", []]])).ok(), Some(0));
     assert_eq!(count(json!(["|", [0, "=", 1], [1, "=", 1]])).ok(), Some(26));
-    assert_eq!(count(json!([["partner_id", "ilike", "gemini"]])).ok(), Some(14));
-    assert_eq!(count(json!([["partner_id.country_id.code", "=", "US"]])).ok(), Some(26));
-    assert_eq!(count(json!([["order_line", "any", [["product_id", "=", 44]]]])).ok(), Some(1));
-    assert_eq!(count(json!([["order_line", "not any", [["product_id", "=", 44]]]])).ok(), Some(25));
-    let r = call(&db, 2, "res.partner", "search", json!([[["id", "child_of", 10]]]), json!({"order": "id"})).ok();
+    assert_eq!(
+        count(json!([["partner_id", "ilike", "gemini"]])).ok(),
+        Some(14)
+    );
+    assert_eq!(
+        count(json!([["partner_id.country_id.code", "=", "US"]])).ok(),
+        Some(26)
+    );
+    assert_eq!(
+        count(json!([["order_line", "any", [["product_id", "=", 44]]]])).ok(),
+        Some(1)
+    );
+    assert_eq!(
+        count(json!([[
+            "order_line",
+            "not any",
+            [["product_id", "=", 44]]
+        ]]))
+        .ok(),
+        Some(25)
+    );
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["id", "child_of", 10]]]),
+        json!({"order": "id"}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![10, 19, 20, 36]));
-    let r = call(&db, 2, "res.partner", "search", json!([[["id", "parent_of", 19]]]), json!({"order": "id"})).ok();
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["id", "parent_of", 19]]]),
+        json!({"order": "id"}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![10, 19]));
-    let r = call(&db, 2, "res.partner", "search", json!([[["name", "=like", "Deco%"]]]), json!({})).ok();
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["name", "=like", "Deco%"]]]),
+        json!({}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![10]));
-    let r = call(&db, 2, "res.partner", "search", json!([[["name", "=like", "deco%"]]]), json!({})).ok();
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["name", "=like", "deco%"]]]),
+        json!({}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![]));
 }
 
 #[test]
 fn order_limit_offset_and_active_test() {
     let db = Database::new("odoo18", vec![]);
-    let r = call(&db, 2, "sale.order", "search", json!([[]]), json!({"order": "id desc", "limit": 3, "offset": 1})).ok();
+    let r = call(
+        &db,
+        2,
+        "sale.order",
+        "search",
+        json!([[]]),
+        json!({"order": "id desc", "limit": 3, "offset": 1}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![25, 24, 23]));
-    let r = call(&db, 2, "res.partner", "search", json!([[["id", "in", [1, 2, 3]]]]), json!({"order": "id"})).ok();
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["id", "in", [1, 2, 3]]]]),
+        json!({"order": "id"}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![1, 3]));
-    let r = call(&db, 2, "res.partner", "search", json!([[["id", "in", [1, 2, 3]]]]), json!({"order": "id", "context": {"active_test": false}})).ok();
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["id", "in", [1, 2, 3]]]]),
+        json!({"order": "id", "context": {"active_test": false}}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![1, 2, 3]));
-    let e = call(&db, 2, "sale.order", "search", json!([[]]), json!({"order": "name desc; drop"})).err();
-    assert_eq!(e.map(|e| e.name), Some("odoo.exceptions.UserError".to_string()));
+    let e = call(
+        &db,
+        2,
+        "sale.order",
+        "search",
+        json!([[]]),
+        json!({"order": "name desc; drop"}),
+    )
+    .err();
+    assert_eq!(
+        e.map(|e| e.name),
+        Some("odoo.exceptions.UserError".to_string())
+    );
 }
 
 #[test]
@@ -71,7 +167,15 @@ fn record_rules_and_acls() {
     assert_eq!(r.map(|v| ids(&v)), Some(vec![23, 22, 21]));
     let r = call(&db, 9, "sale.order", "search", json!([[]]), json!({})).ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![26, 25, 24]));
-    let e = call(&db, 8, "sale.order", "read", json!([[24]]), json!({"fields": ["name"]})).err();
+    let e = call(
+        &db,
+        8,
+        "sale.order",
+        "read",
+        json!([[24]]),
+        json!({"fields": ["name"]}),
+    )
+    .err();
     let e = e.map(|e| (e.name, e.message));
     assert_eq!(
         e,
@@ -80,37 +184,156 @@ fn record_rules_and_acls() {
             "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, Alice (id=8) doesn't have 'read' access to:\n- Sales Order (sale.order)\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.".to_string()
         ))
     );
-    let e = call(&db, 8, "sale.order", "write", json!([[24], {"note": "x"}]), json!({})).err();
+    let e = call(
+        &db,
+        8,
+        "sale.order",
+        "write",
+        json!([[24], {"note": "x"}]),
+        json!({}),
+    )
+    .err();
     assert!(e.is_some_and(|e| e.message.contains("doesn't have 'read' access")));
-    let e = call(&db, 8, "ir.config_parameter", "search_read", json!([[]]), json!({})).err();
-    assert!(e.is_some_and(|e| e.message.starts_with("You are not allowed to access 'System Parameter' (ir.config_parameter) records.")));
+    let e = call(
+        &db,
+        8,
+        "ir.config_parameter",
+        "search_read",
+        json!([[]]),
+        json!({}),
+    )
+    .err();
+    assert!(e.is_some_and(|e| e.message.starts_with(
+        "You are not allowed to access 'System Parameter' (ir.config_parameter) records."
+    )));
     // lines follow their order's owner
-    let r = call(&db, 8, "sale.order.line", "search", json!([[]]), json!({"order": "id"})).ok();
+    let r = call(
+        &db,
+        8,
+        "sale.order.line",
+        "search",
+        json!([[]]),
+        json!({"order": "id"}),
+    )
+    .ok();
     assert_eq!(r.map(|v| ids(&v)), Some(vec![45, 46, 47, 48, 49, 50]));
 }
 
 #[test]
 fn create_write_unlink_and_errors() {
     let db = Database::new("odoo18", vec![]);
-    let id = call(&db, 2, "res.partner", "create", json!([{"name": "Child", "parent_id": 10}]), json!({})).ok().and_then(|v| v.as_i64());
-    let Some(id) = id else { panic!("create failed") };
-    let r = call(&db, 2, "res.partner", "read", json!([[id], ["display_name", "parent_id"]]), json!({})).ok();
-    assert_eq!(r, Some(json!([{"id": id, "display_name": "Deco Addict, Child", "parent_id": [10, "Deco Addict"]}])));
-    assert_eq!(call(&db, 2, "res.partner", "write", json!([[id], {"name": "Kid"}]), json!({})).ok(), Some(json!(true)));
-    assert_eq!(call(&db, 2, "res.partner", "unlink", json!([[id]]), json!({})).ok(), Some(json!(true)));
-    assert_eq!(call(&db, 2, "res.partner", "read", json!([[id]]), json!({})).ok(), Some(json!([])));
-    let e = call(&db, 2, "res.partner", "write", json!([[id], {"name": "x"}]), json!({})).err();
-    assert_eq!(e.map(|e| e.name), Some("odoo.exceptions.MissingError".into()));
-    let e = call(&db, 2, "res.partner", "create", json!([{"email": "a@b"}]), json!({})).err();
-    assert_eq!(e.map(|e| e.message), Some("The operation cannot be completed: Contacts require a name".into()));
-    let e = call(&db, 2, "res.partner", "write", json!([[3], {"parent_id": 3}]), json!({})).err();
-    assert_eq!(e.map(|e| e.message), Some("You cannot create recursive Partner hierarchies.".into()));
+    let id = call(
+        &db,
+        2,
+        "res.partner",
+        "create",
+        json!([{"name": "Child", "parent_id": 10}]),
+        json!({}),
+    )
+    .ok()
+    .and_then(|v| v.as_i64());
+    let Some(id) = id else {
+        panic!("create failed")
+    };
+    let r = call(
+        &db,
+        2,
+        "res.partner",
+        "read",
+        json!([[id], ["display_name", "parent_id"]]),
+        json!({}),
+    )
+    .ok();
+    assert_eq!(
+        r,
+        Some(
+            json!([{"id": id, "display_name": "Deco Addict, Child", "parent_id": [10, "Deco Addict"]}])
+        )
+    );
+    assert_eq!(
+        call(
+            &db,
+            2,
+            "res.partner",
+            "write",
+            json!([[id], {"name": "Kid"}]),
+            json!({})
+        )
+        .ok(),
+        Some(json!(true))
+    );
+    assert_eq!(
+        call(&db, 2, "res.partner", "unlink", json!([[id]]), json!({})).ok(),
+        Some(json!(true))
+    );
+    assert_eq!(
+        call(&db, 2, "res.partner", "read", json!([[id]]), json!({})).ok(),
+        Some(json!([]))
+    );
+    let e = call(
+        &db,
+        2,
+        "res.partner",
+        "write",
+        json!([[id], {"name": "x"}]),
+        json!({}),
+    )
+    .err();
+    assert_eq!(
+        e.map(|e| e.name),
+        Some("odoo.exceptions.MissingError".into())
+    );
+    let e = call(
+        &db,
+        2,
+        "res.partner",
+        "create",
+        json!([{"email": "a@b"}]),
+        json!({}),
+    )
+    .err();
+    assert_eq!(
+        e.map(|e| e.message),
+        Some("The operation cannot be completed: Contacts require a name".into())
+    );
+    let e = call(
+        &db,
+        2,
+        "res.partner",
+        "write",
+        json!([[3], {"parent_id": 3}]),
+        json!({}),
+    )
+    .err();
+    assert_eq!(
+        e.map(|e| e.message),
+        Some("You cannot create recursive Partner hierarchies.".into())
+    );
     let e = call(&db, 2, "sale.order", "unlink", json!([[21]]), json!({})).err();
     assert_eq!(e.map(|e| e.name), Some("odoo.exceptions.UserError".into()));
-    let e = call(&db, 2, "res.partner", "no_such_method", json!([[]]), json!({})).err();
+    let e = call(
+        &db,
+        2,
+        "res.partner",
+        "no_such_method",
+        json!([[]]),
+        json!({}),
+    )
+    .err();
     assert_eq!(e.map(|e| e.name), Some("builtins.AttributeError".into()));
-    let e = call(&db, 2, "res.partner", "search", json!([[["no_such_field", "=", 1]]]), json!({})).err();
-    assert_eq!(e.map(|e| e.message), Some("Invalid field res.partner.no_such_field in leaf ('no_such_field', '=', 1)".into()));
+    let e = call(
+        &db,
+        2,
+        "res.partner",
+        "search",
+        json!([[["no_such_field", "=", 1]]]),
+        json!({}),
+    )
+    .err();
+    assert_eq!(
+        e.map(|e| e.message),
+        Some("Invalid field res.partner.no_such_field in leaf ('no_such_field', '=', 1)".into())
+    );
 }
 
 #[test]
@@ -127,15 +350,54 @@ fn sale_order_defaults_and_x2many() {
     .ok()
     .and_then(|v| v.as_i64());
     assert_eq!(id, Some(27));
-    let r = call(&db, 8, "sale.order", "read", json!([[27], ["name", "user_id", "state", "amount_total", "tag_ids"]]), json!({})).ok();
+    let r = call(
+        &db,
+        8,
+        "sale.order",
+        "read",
+        json!([
+            [27],
+            ["name", "user_id", "state", "amount_total", "tag_ids"]
+        ]),
+        json!({}),
+    )
+    .ok();
     assert_eq!(
         r,
-        Some(json!([{"id": 27, "name": "S00027", "user_id": [8, "Alice"], "state": "draft", "amount_total": 140.0, "tag_ids": [1, 2]}]))
+        Some(
+            json!([{"id": 27, "name": "S00027", "user_id": [8, "Alice"], "state": "draft", "amount_total": 140.0, "tag_ids": [1, 2]}])
+        )
     );
-    assert!(call(&db, 8, "sale.order", "write", json!([[27], {"tag_ids": [[3, 1], [4, 5]]}]), json!({})).is_ok());
-    let r = call(&db, 8, "sale.order", "read", json!([[27], ["tag_ids"]]), json!({})).ok();
+    assert!(
+        call(
+            &db,
+            8,
+            "sale.order",
+            "write",
+            json!([[27], {"tag_ids": [[3, 1], [4, 5]]}]),
+            json!({})
+        )
+        .is_ok()
+    );
+    let r = call(
+        &db,
+        8,
+        "sale.order",
+        "read",
+        json!([[27], ["tag_ids"]]),
+        json!({}),
+    )
+    .ok();
     assert_eq!(r, Some(json!([{"id": 27, "tag_ids": [2, 5]}])));
     // bob cannot see it
-    let r = call(&db, 9, "sale.order", "search", json!([[["id", "=", 27]]]), json!({})).ok();
+    let r = call(
+        &db,
+        9,
+        "sale.order",
+        "search",
+        json!([[["id", "=", 27]]]),
+        json!({}),
+    )
+    .ok();
     assert_eq!(r, Some(json!([])));
 }

@@ -4,7 +4,10 @@ use clap::Parser;
 
 /// Command-line options.
 #[derive(Debug, Parser)]
-#[command(name = "odoo-mock", about = "An embedded Odoo 18 compatible server (JSON-RPC)")]
+#[command(
+    name = "odoo-mock",
+    about = "An embedded Odoo 18 compatible server (JSON-RPC)"
+)]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8069)]
@@ -20,7 +23,9 @@ struct Args {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let mut builder = odoo_mock::MockServer::builder().port(args.port).database(args.db);
+    let mut builder = odoo_mock::MockServer::builder()
+        .port(args.port)
+        .database(args.db);
     for pair in &args.api_key {
         let Some((login, key)) = pair.split_once('=') else {
             return Err(format!("--api-key must look like LOGIN=KEY, got {pair:?}").into());

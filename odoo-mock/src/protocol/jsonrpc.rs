@@ -28,20 +28,28 @@ pub fn handle(db: &Database, body: &Value) -> Value {
 fn unknown_db(name: &str) -> Fault {
     Fault::new(
         "psycopg2.OperationalError",
-        format!("connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"{name}\" does not exist\n"),
+        format!(
+            "connection to server at \"127.0.0.1\", port 5432 failed: FATAL:  database \"{name}\" does not exist\n"
+        ),
     )
 }
 
-fn arg<'a>(args: &'a [Value], i: usize) -> &'a Value {
+fn arg(args: &[Value], i: usize) -> &Value {
     args.get(i).unwrap_or(&Value::Null)
 }
 
 fn missing_args(func: &str, needed: &[&str], given: usize) -> Fault {
-    let missing: Vec<String> = needed.iter().skip(given).map(|n| format!("'{n}'")).collect();
+    let missing: Vec<String> = needed
+        .iter()
+        .skip(given)
+        .map(|n| format!("'{n}'"))
+        .collect();
     let list = match missing.len() {
         0 | 1 => missing.join(""),
         _ => {
-            let (last, head) = missing.split_last().map_or((String::new(), &[][..]), |(l, h)| (l.clone(), h));
+            let (last, head) = missing
+                .split_last()
+                .map_or((String::new(), &[][..]), |(l, h)| (l.clone(), h));
             format!("{} and {last}", head.join(", "))
         }
     };
@@ -77,7 +85,9 @@ fn dispatch(db: &Database, params: &Value) -> Result<Value, Fault> {
                 }
                 let login = arg(&args, 1).as_str().unwrap_or("");
                 let password = arg(&args, 2).as_str().unwrap_or("");
-                Ok(db.authenticate(login, password).map_or(Value::Bool(false), Value::from))
+                Ok(db
+                    .authenticate(login, password)
+                    .map_or(Value::Bool(false), Value::from))
             }
             "about" => Ok(json!("See http://openerp.com")),
             _ => Err(Fault::key_error(&format!("exp_{method}"))),
