@@ -30,6 +30,17 @@ pub struct Env<'a> {
 }
 
 /// A sort key component.
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha1_matches_the_attachment_fixture() {
+        assert_eq!(
+            super::sha1_hex(b"Hello, Odoo!\n"),
+            "889c74d39f25ee3228747fe97fba28b9732e0920"
+        );
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
 enum Key {
     Num(f64),
@@ -356,6 +367,11 @@ impl Env<'_> {
         let Some(f) = meta.field(field) else {
             return rec.get(field).cloned().unwrap_or(Value::Bool(false));
         };
+        if meta.model == "res.partner" && !f.store {
+            if let Some(v) = self.partner_computed(rec, field, classic) {
+                return v;
+            }
+        }
         match f.ttype.as_str() {
             "one2many" => self.one2many_ids(meta, rec, field),
             "many2many" => {
@@ -405,6 +421,108 @@ impl Env<'_> {
                 Some(v) => v.clone(),
             },
         }
+    }
+
+    /// Non-stored computed fields of res.partner that clients commonly read.
+    fn partner_computed(&self, rec: &Record, field: &str, classic: bool) -> Option<Value> {
+        let id = rec.get("id").and_then(as_id).unwrap_or(0);
+        let s = |k: &str| rec.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        let country = rec
+            .get("country_id")
+            .and_then(as_id)
+            .and_then(|c| self.store.get("res.country", c));
+        let cs = |k: &str| {
+            country
+                .and_then(|c| c.get(k))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        let address_lines = || {
+            let state = rec
+                .get("state_id")
+                .and_then(as_id)
+                .and_then(|st| self.store.get("res.country.state", st))
+                .and_then(|st| st.get("code"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let mut lines = Vec::new();
+            let parent = rec
+                .get("parent_id")
+                .and_then(as_id)
+                .and_then(|p| self.store.get("res.partner", p))
+                .and_then(|p| p.get("name"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            for l in [parent, s("street"), s("street2")] {
+                if !l.is_empty() {
+                    lines.push(l);
+                }
+            }
+            let city: Vec<String> = [s("city"), state, s("zip")]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect();
+            if !city.is_empty() {
+                lines.push(city.join(" "));
+            }
+            if !cs("name").is_empty() {
+                lines.push(cs("name"));
+            }
+            lines
+        };
+        let text = |t: String| {
+            if t.is_empty() {
+                Value::Bool(false)
+            } else {
+                json!(t)
+            }
+        };
+        Some(match field {
+            "country_code" => text(cs("code")),
+            "fiscal_country_codes" => json!("US"),
+            "email_formatted" => {
+                let email = s("email");
+                if email.is_empty() {
+                    Value::Bool(false)
+                } else {
+                    json!(format!("\"{}\" <{email}>", s("name")))
+                }
+            }
+            "company_type" => json!(if rec.get("is_company").is_some_and(truthy) {
+                "company"
+            } else {
+                "person"
+            }),
+            "contact_address" => json!(address_lines().join("\n")),
+            "contact_address_inline" => json!(address_lines().join(", ")),
+            "self" => {
+                if classic {
+                    json!([id, self.display_name("res.partner", id)])
+                } else {
+                    json!(id)
+                }
+            }
+            "im_status" => json!("offline"),
+            "partner_vat_placeholder" => json!("/ if not applicable"),
+            "currency_id" => {
+                if classic {
+                    json!([1, self.display_name("res.currency", 1)])
+                } else {
+                    json!(1)
+                }
+            }
+            "tz_offset" => json!(match s("tz").as_str() {
+                "Europe/Brussels" | "Europe/Paris" | "Europe/Berlin" | "Europe/Amsterdam" =>
+                    "+0100",
+                "America/New_York" => "-0500",
+                "Asia/Tokyo" => "+0900",
+                _ => "+0000",
+            }),
+            _ => return None,
+        })
     }
 
     /// `read`: rows for existing ids; record rules enforced.
@@ -650,6 +768,17 @@ impl Env<'_> {
                             }
                         }
                     }
+                }
+            }
+            "ir.attachment" => {
+                d.insert("type".into(), json!("binary"));
+                if let Some(b) = vals
+                    .get("datas")
+                    .and_then(Value::as_str)
+                    .and_then(decode_base64)
+                {
+                    d.insert("file_size".into(), json!(b.len()));
+                    d.insert("checksum".into(), json!(sha1_hex(&b)));
                 }
             }
             "res.partner" => {
@@ -1282,6 +1411,57 @@ fn looks_like_image(b64: &str) -> bool {
         || (b.len() > 12 && &b[0..4] == b"RIFF" && &b[8..12] == b"WEBP")
         || b.starts_with(b"<?xml")
         || b.starts_with(b"<svg")
+}
+
+/// SHA-1 as lowercase hex (ir.attachment.checksum).
+fn sha1_hex(data: &[u8]) -> String {
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
+    let mut msg = data.to_vec();
+    let bit_len = (data.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_be_bytes());
+    for chunk in msg.chunks(64) {
+        let mut w = [0u32; 80];
+        for (i, word) in chunk.chunks(4).enumerate().take(16) {
+            w[i] = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+        }
+        for i in 16..80 {
+            w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
+        }
+        let [mut a, mut b, mut c, mut d, mut e] = h;
+        for (i, wi) in w.iter().enumerate() {
+            let (f, k) = match i {
+                0..=19 => ((b & c) | (!b & d), 0x5A82_7999),
+                20..=39 => (b ^ c ^ d, 0x6ED9_EBA1),
+                40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
+                _ => (b ^ c ^ d, 0xCA62_C1D6),
+            };
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
+            e = d;
+            d = c;
+            c = b.rotate_left(30);
+            b = a;
+            a = t;
+        }
+        for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
+            *x = x.wrapping_add(y);
+        }
+    }
+    h.iter().map(|x| format!("{x:08x}")).collect()
 }
 
 /// Odoo's `human_size`.
