@@ -1,6 +1,7 @@
 //! The SDK against a server: the embedded `odoo-mock` by default, a real Odoo
 //! 18 when `ODOO_URL` is set (see tests/support/target.rs). Each test prints
 //! which server it used.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
@@ -22,7 +23,14 @@ struct OrderRow {
     note: Option<String>,
 }
 
-const ORDER_FIELDS: [&str; 6] = ["name", "user_id", "partner_id", "amount_total", "state", "note"];
+const ORDER_FIELDS: [&str; 6] = [
+    "name",
+    "user_id",
+    "partner_id",
+    "amount_total",
+    "state",
+    "note",
+];
 
 #[tokio::test]
 async fn alice_and_bob_each_see_only_their_own_orders() {
@@ -49,8 +57,16 @@ async fn alice_and_bob_each_see_only_their_own_orders() {
         assert_eq!(ids(&alice_orders), vec![21, 22, 23]);
         assert_eq!(ids(&bob_orders), vec![24, 25, 26]);
     }
-    assert!(alice_orders.iter().all(|o| o.user_id.as_ref().map(|u| u.id) == Some(8)));
-    assert!(bob_orders.iter().all(|o| o.user_id.as_ref().map(|u| u.id) == Some(9)));
+    assert!(
+        alice_orders
+            .iter()
+            .all(|o| o.user_id.as_ref().map(|u| u.id) == Some(8))
+    );
+    assert!(
+        bob_orders
+            .iter()
+            .all(|o| o.user_id.as_ref().map(|u| u.id) == Some(9))
+    );
     let a: BTreeSet<i64> = ids(&alice_orders).into_iter().collect();
     let b: BTreeSet<i64> = ids(&bob_orders).into_iter().collect();
     assert!(a.is_disjoint(&b));
@@ -63,7 +79,13 @@ async fn alice_and_bob_each_see_only_their_own_orders() {
     assert_eq!(s21.state, "sale");
 
     // Counting and searching agree with the rule too.
-    assert_eq!(alice.search_count("sale.order", Domain::all()).await.unwrap(), a.len() as u64);
+    assert_eq!(
+        alice
+            .search_count("sale.order", Domain::all())
+            .await
+            .unwrap(),
+        a.len() as u64
+    );
     let searched: BTreeSet<i64> = alice
         .search("sale.order", Domain::all())
         .await
@@ -85,7 +107,10 @@ async fn a_user_cannot_read_write_or_unlink_another_users_order() {
         .unwrap_err();
     assert!(err.is_access_error(), "{err:?}");
     let message = err.as_server().unwrap().message();
-    assert!(message.contains("Alice (id=8)") && message.contains("'read'"), "{message}");
+    assert!(
+        message.contains("Alice (id=8)") && message.contains("'read'"),
+        "{message}"
+    );
 
     let err = alice
         .write("sale.order", [24], &json!({"note": "hijack"}))
@@ -109,7 +134,11 @@ async fn a_user_cannot_read_write_or_unlink_another_users_order() {
 #[tokio::test]
 async fn wrong_password_is_access_denied() {
     let t = Target::start().await;
-    let err = t.client().login("alice", "not-her-password").await.unwrap_err();
+    let err = t
+        .client()
+        .login("alice", "not-her-password")
+        .await
+        .unwrap_err();
     let Error::AccessDenied(denied) = &err else {
         panic!("expected AccessDenied, got {err:?}")
     };
@@ -134,12 +163,26 @@ async fn api_key_login_works_where_a_password_does() {
         eprintln!("[odoo-rs tests] skipped: set ODOO_API_KEY_ADMIN for the API-key test");
         return;
     };
-    let admin = t.client().login_api_key("admin", key.as_str()).await.unwrap();
+    let admin = t
+        .client()
+        .login_api_key("admin", key.as_str())
+        .await
+        .unwrap();
     assert_eq!(admin.uid(), 2);
-    assert!(!format!("{admin:?}").contains(&key), "the key leaked into Debug");
-    let all = admin.search_count("sale.order", Domain::all()).await.unwrap();
+    assert!(
+        !format!("{admin:?}").contains(&key),
+        "the key leaked into Debug"
+    );
+    let all = admin
+        .search_count("sale.order", Domain::all())
+        .await
+        .unwrap();
     assert!(all >= 6, "admin sees every order, got {all}");
-    let err = t.client().login_api_key("admin", "not-a-key").await.unwrap_err();
+    let err = t
+        .client()
+        .login_api_key("admin", "not-a-key")
+        .await
+        .unwrap_err();
     assert!(err.is_access_denied());
 }
 
@@ -152,9 +195,14 @@ async fn login_fills_the_user_context() {
     assert_eq!(alice.allowed_company_ids(), vec![1]);
     assert_eq!(alice.server_version().unwrap().major(), Some(18));
     let debug = format!("{alice:?}");
-    assert!(debug.contains("alice") && debug.contains("[redacted]"), "{debug}");
+    assert!(
+        debug.contains("alice") && debug.contains("[redacted]"),
+        "{debug}"
+    );
     assert!(debug.contains("secret: [redacted]"), "{debug}");
-    let resumed = t.client().session_for_uid(8, "alice", "distinctive-secret-123");
+    let resumed = t
+        .client()
+        .session_for_uid(8, "alice", "distinctive-secret-123");
     let debug = format!("{resumed:?} {:?}", resumed.client());
     assert!(!debug.contains("distinctive-secret-123"), "{debug}");
 }
@@ -204,8 +252,19 @@ async fn create_read_write_unlink_round_trip() {
         .unwrap();
     assert_eq!(children.len(), 2);
 
-    let fields = ["name", "email", "phone", "is_company", "parent_id", "create_date"];
-    let rows: Vec<Partner> = admin.read("res.partner", [id]).fields(fields).await.unwrap();
+    let fields = [
+        "name",
+        "email",
+        "phone",
+        "is_company",
+        "parent_id",
+        "create_date",
+    ];
+    let rows: Vec<Partner> = admin
+        .read("res.partner", [id])
+        .fields(fields)
+        .await
+        .unwrap();
     assert_eq!(rows[0].name, "odoo-rs round trip");
     assert_eq!(rows[0].email.as_deref(), Some("roundtrip@example.com"));
     assert_eq!(rows[0].phone, None, "an empty char reads as None");
@@ -219,13 +278,20 @@ async fn create_read_write_unlink_round_trip() {
         .unwrap();
     assert_eq!(kids.len(), 2);
     assert_eq!(kids[0].parent_id.as_ref().unwrap().id, id);
-    assert_eq!(kids[0].parent_id.as_ref().unwrap().name, "odoo-rs round trip");
+    assert_eq!(
+        kids[0].parent_id.as_ref().unwrap().name,
+        "odoo-rs round trip"
+    );
 
     admin
         .write("res.partner", [id], &json!({"phone": "+1 555 0100"}))
         .await
         .unwrap();
-    let rows: Vec<Partner> = admin.read("res.partner", [id]).fields(fields).await.unwrap();
+    let rows: Vec<Partner> = admin
+        .read("res.partner", [id])
+        .fields(fields)
+        .await
+        .unwrap();
     assert_eq!(rows[0].phone.as_deref(), Some("+1 555 0100"));
 
     let found = admin
@@ -233,7 +299,12 @@ async fn create_read_write_unlink_round_trip() {
         .limit(5)
         .await
         .unwrap();
-    assert!(found.iter().any(|(fid, name)| *fid == id && name == "odoo-rs round trip"), "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|(fid, name)| *fid == id && name == "odoo-rs round trip"),
+        "{found:?}"
+    );
 
     let mut all = children.clone();
     all.push(id);
@@ -252,7 +323,11 @@ async fn create_read_write_unlink_round_trip() {
         .write("res.partner", [id], &json!({"name": "gone"}))
         .await
         .unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::MissingError), "{err:?}");
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::MissingError),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -260,16 +335,30 @@ async fn server_errors_keep_their_kind_name_and_message() {
     let t = Target::start().await;
     let admin = t.login("admin").await;
 
-    let err = admin.search("no.such.model", Domain::all()).await.unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::UnknownModel), "{err:?}");
-    assert_eq!(err.as_server().unwrap().message(), "Object no.such.model doesn't exist");
+    let err = admin
+        .search("no.such.model", Domain::all())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::UnknownModel),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.as_server().unwrap().message(),
+        "Object no.such.model doesn't exist"
+    );
 
     let err = admin
         .call("res.partner", "no_such_method")
         .arg(json!([]))
         .await
         .unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::UnknownMethod), "{err:?}");
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::UnknownMethod),
+        "{err:?}"
+    );
 
     let err = admin
         .call("res.partner", "_compute_display_name")
@@ -282,11 +371,18 @@ async fn server_errors_keep_their_kind_name_and_message() {
         .search("res.partner", field("no_such_field").eq(1))
         .await
         .unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::InvalidArguments), "{err:?}");
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::InvalidArguments),
+        "{err:?}"
+    );
     assert_eq!(err.as_server().unwrap().name(), "builtins.ValueError");
 
     let err = admin
-        .create("res.partner", &json!({"name": "Bad type", "type": "not_a_type"}))
+        .create(
+            "res.partner",
+            &json!({"name": "Bad type", "type": "not_a_type"}),
+        )
         .await
         .unwrap_err();
     assert_eq!(
@@ -298,10 +394,18 @@ async fn server_errors_keep_their_kind_name_and_message() {
         .create("res.partner", &json!({"email": "noname@example.com"}))
         .await
         .unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::ValidationError), "{err:?}");
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::ValidationError),
+        "{err:?}"
+    );
 
     let err = admin.unlink("sale.order", [21]).await.unwrap_err();
-    assert_eq!(err.server_kind(), Some(ServerErrorKind::UserError), "{err:?}");
+    assert_eq!(
+        err.server_kind(),
+        Some(ServerErrorKind::UserError),
+        "{err:?}"
+    );
 
     let alice = t.login("alice").await;
     let err = alice
@@ -346,7 +450,11 @@ async fn a_type_that_does_not_fit_names_model_record_field_and_value() {
         .unwrap_err();
     let server = err.as_server().expect("a server error");
     assert_eq!(server.name(), "builtins.ValueError");
-    assert!(server.message().contains("no_such_field"), "{}", server.message());
+    assert!(
+        server.message().contains("no_such_field"),
+        "{}",
+        server.message()
+    );
 }
 
 #[tokio::test]
@@ -362,7 +470,10 @@ async fn domains_with_every_operator_family_run_on_the_server() {
     let sale = count(field("state").eq("sale")).await;
     let not_sale = count(!field("state").eq("sale")).await;
     assert_eq!(sale + not_sale, all);
-    assert_eq!(count(field("state").is_in(["sale", "draft", "sent", "cancel"])).await, all);
+    assert_eq!(
+        count(field("state").is_in(["sale", "draft", "sent", "cancel"])).await,
+        all
+    );
     assert_eq!(count(field("id").is_in(Vec::<i64>::new())).await, 0);
     assert_eq!(count(Domain::none()).await, 0);
     assert_eq!(count(field("user_id").eq_or_unset(false)).await, all);
@@ -375,19 +486,39 @@ async fn domains_with_every_operator_family_run_on_the_server() {
         count(field("user_id").eq(8) & field("state").eq("sale")).await,
         1
     );
-    assert_eq!(count(field("partner_id.name").ilike("azure")).await, count(field("partner_id").ilike("Azure")).await);
+    assert_eq!(
+        count(field("partner_id.name").ilike("azure")).await,
+        count(field("partner_id").ilike("Azure")).await
+    );
     assert!(count(field("partner_id.country_id.code").eq("US")).await > 0);
     assert!(count(field("order_line").any(field("product_id").eq(44))).await >= 1);
-    assert_eq!(count(field("name").eq_like("S0002%")).await, count(field("name").like("S0002")).await);
+    assert_eq!(
+        count(field("name").eq_like("S0002%")).await,
+        count(field("name").like("S0002")).await
+    );
     assert_eq!(count(field("name").not_ilike("s0")).await, 0);
 
-    let partners = admin.search("res.partner", field("id").child_of(10)).await.unwrap();
+    let partners = admin
+        .search("res.partner", field("id").child_of(10))
+        .await
+        .unwrap();
     assert!(partners.contains(&10) && partners.len() > 1, "{partners:?}");
-    let parents = admin.search("res.partner", field("id").parent_of(19)).await.unwrap();
-    assert!(parents.contains(&10) && parents.contains(&19), "{parents:?}");
+    let parents = admin
+        .search("res.partner", field("id").parent_of(19))
+        .await
+        .unwrap();
+    assert!(
+        parents.contains(&10) && parents.contains(&19),
+        "{parents:?}"
+    );
 
     // Paging and ordering.
-    let page1 = admin.search("sale.order", Domain::all()).order("id").limit(5).await.unwrap();
+    let page1 = admin
+        .search("sale.order", Domain::all())
+        .order("id")
+        .limit(5)
+        .await
+        .unwrap();
     let page2 = admin
         .search("sale.order", Domain::all())
         .order("id")

@@ -9,6 +9,7 @@
 //! marks them) are compared too but may differ only where the capture
 //! database itself differed. Against a real Odoo (`ODOO_URL`) the stateful
 //! fixtures are skipped, so the test never changes that database.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
@@ -54,8 +55,14 @@ fn jsonrpc_fixtures_in_index_order() -> Vec<(String, String)> {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
             let name = cells.get(1)?.trim_matches('`');
             let request = cells.get(2)?;
-            let is_jsonrpc = request.contains("/jsonrpc") || request.contains("/web/webclient/version_info");
-            (is_jsonrpc && !name.is_empty()).then(|| (name.to_owned(), cells.get(8).copied().unwrap_or("").to_owned()))
+            let is_jsonrpc =
+                request.contains("/jsonrpc") || request.contains("/web/webclient/version_info");
+            (is_jsonrpc && !name.is_empty()).then(|| {
+                (
+                    name.to_owned(),
+                    cells.get(8).copied().unwrap_or("").to_owned(),
+                )
+            })
         })
         .collect()
 }
@@ -79,10 +86,28 @@ fn call_info(request: &Value) -> Option<(String, String, Vec<i64>)> {
 /// Mark fixtures that change data or read data changed before them.
 fn stateful(fixtures: &[(Fixture, String)]) -> HashSet<String> {
     let depends = [
-        "read back", "created above", "after create", "after update", "after delete", "after [",
-        "after (", "after write", "after tax", "after link", "after unlink", "after clear",
-        "after set", "after writing", "after destroy", "read after", "the new", "new order",
-        "that partner", "already confirmed", "destroyed", "fresh",
+        "read back",
+        "created above",
+        "after create",
+        "after update",
+        "after delete",
+        "after [",
+        "after (",
+        "after write",
+        "after tax",
+        "after link",
+        "after unlink",
+        "after clear",
+        "after set",
+        "after writing",
+        "after destroy",
+        "read after",
+        "the new",
+        "new order",
+        "that partner",
+        "already confirmed",
+        "destroyed",
+        "fresh",
     ];
     let mut touched: HashSet<(String, i64)> = HashSet::new();
     let mut out = HashSet::new();
@@ -97,10 +122,12 @@ fn stateful(fixtures: &[(Fixture, String)]) -> HashSet<String> {
             }
             let changes = STATEFUL_METHODS.contains(&method.as_str())
                 || (method.starts_with("action_") || method.starts_with("button_"))
-                    && !["check_access_rights", "check_access", "has_access"].contains(&method.as_str());
+                    && !["check_access_rights", "check_access", "has_access"]
+                        .contains(&method.as_str());
             if changes {
                 is_stateful = true;
-                let response: Value = serde_json::from_slice(&fixture.response_body).unwrap_or(Value::Null);
+                let response: Value =
+                    serde_json::from_slice(&fixture.response_body).unwrap_or(Value::Null);
                 if response.get("result").is_some() {
                     for id in &ids {
                         touched.insert((model.clone(), *id));
@@ -149,8 +176,10 @@ fn retarget(fixture: &Fixture, target: &Target) -> Vec<u8> {
         }
         match service.as_ref().and_then(Value::as_str) {
             Some("object") => {
-                if let (Some(uid), Some(pw)) = (args.get(1).and_then(Value::as_i64), args.get(2).and_then(Value::as_str))
-                    && login_of(uid) == Some(pw)
+                if let (Some(uid), Some(pw)) = (
+                    args.get(1).and_then(Value::as_i64),
+                    args.get(2).and_then(Value::as_str),
+                ) && login_of(uid) == Some(pw)
                 {
                     args[2] = json!(target.password(pw));
                 }
@@ -182,7 +211,11 @@ async fn the_server_answers_every_recorded_jsonrpc_request_with_the_real_shape()
         .into_iter()
         .map(|(name, note)| (Fixture::load(&name), note))
         .collect();
-    assert!(fixtures.len() >= 100, "only {} JSON-RPC fixtures found", fixtures.len());
+    assert!(
+        fixtures.len() >= 100,
+        "only {} JSON-RPC fixtures found",
+        fixtures.len()
+    );
     let stateful = stateful(&fixtures);
     let not_reproducible: BTreeMap<&str, &str> = NOT_REPRODUCIBLE.iter().copied().collect();
 
@@ -212,7 +245,10 @@ async fn the_server_answers_every_recorded_jsonrpc_request_with_the_real_shape()
 
         let mut diffs = Vec::new();
         if status != fixture.status {
-            diffs.push(format!("HTTP status: expected {}, got {status}", fixture.status));
+            diffs.push(format!(
+                "HTTP status: expected {}, got {status}",
+                fixture.status
+            ));
         }
         let family = |ct: &str| ct.split(';').next().unwrap_or("").trim().to_owned();
         if family(&content_type) != family(&fixture.content_type) {

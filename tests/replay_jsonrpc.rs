@@ -6,6 +6,7 @@
 //!
 //! The third check, that the embedded server answers each real request with
 //! the same shape, is in `mock_conformance.rs`.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
@@ -85,9 +86,12 @@ impl Replay {
     /// The recorded error: the SDK's error must carry its name and message.
     fn assert_server_error(&self, err: &Error, kind: ServerErrorKind) {
         let data = self.fixture.error_data();
-        let server = err
-            .as_server()
-            .unwrap_or_else(|| panic!("{}: expected a server error, got {err:?}", self.fixture.name));
+        let server = err.as_server().unwrap_or_else(|| {
+            panic!(
+                "{}: expected a server error, got {err:?}",
+                self.fixture.name
+            )
+        });
         assert_eq!(server.kind(), kind, "{}: {err}", self.fixture.name);
         assert_eq!(server.name(), data["name"].as_str().unwrap());
         assert_eq!(server.message(), data["message"].as_str().unwrap());
@@ -144,7 +148,10 @@ async fn login_authenticates_then_loads_the_context() {
     let mut responses = vec![version_reply(), Canned::from_fixture(&fixture)];
     responses.extend(after_login(8));
     let server = ReplayServer::start(responses).await;
-    let client = Client::builder(&server.url).database("odoo18").build().unwrap();
+    let client = Client::builder(&server.url)
+        .database("odoo18")
+        .build()
+        .unwrap();
     let alice = client.login("alice", "alice").await.unwrap();
 
     let sent = server.bodies();
@@ -176,7 +183,10 @@ async fn login_with_api_key_sends_the_key_as_password() {
     let mut responses = vec![version_reply(), Canned::from_fixture(&fixture)];
     responses.extend(after_login(2));
     let server = ReplayServer::start(responses).await;
-    let client = Client::builder(&server.url).database("odoo18").build().unwrap();
+    let client = Client::builder(&server.url)
+        .database("odoo18")
+        .build()
+        .unwrap();
     let admin = client.login_api_key("admin", key.as_str()).await.unwrap();
     assert_same_request(&fixture.name, &server.bodies()[1], &fixture.request_json());
     assert_eq!(admin.uid(), 2);
@@ -188,7 +198,10 @@ async fn login_with_api_key_sends_the_key_as_password() {
 async fn wrong_password_is_access_denied_not_ok_false() {
     let fixture = Fixture::load("jsonrpc_common_authenticate_wrong_password");
     let server = ReplayServer::start([version_reply(), Canned::from_fixture(&fixture)]).await;
-    let client = Client::builder(&server.url).database("odoo18").build().unwrap();
+    let client = Client::builder(&server.url)
+        .database("odoo18")
+        .build()
+        .unwrap();
     let err = client.login("alice", "WRONG").await.unwrap_err();
     assert_same_request(&fixture.name, &server.bodies()[1], &fixture.request_json());
     let Error::AccessDenied(denied) = &err else {
@@ -249,7 +262,15 @@ async fn search_read_decodes_typed_rows() {
     let rows: Vec<Company> = r
         .session()
         .search_read("res.partner", field("is_company").eq(true))
-        .fields(["name", "email", "phone", "country_id", "is_company", "child_ids", "write_date"])
+        .fields([
+            "name",
+            "email",
+            "phone",
+            "country_id",
+            "is_company",
+            "child_ids",
+            "write_date",
+        ])
         .limit(5)
         .order("id")
         .await
@@ -341,7 +362,10 @@ async fn own_documents_only_search_read_as_alice() {
         .unwrap();
     r.assert_request();
     assert_eq!(orders.len(), 3);
-    assert!(orders.iter().all(|o| o.user_id.id == 8), "alice sees only hers");
+    assert!(
+        orders.iter().all(|o| o.user_id.id == 8),
+        "alice sees only hers"
+    );
     assert_eq!(orders[0].name.len(), 6);
     assert!(orders.iter().any(|o| o.state == "sale"));
 }
@@ -531,14 +555,25 @@ async fn fields_get_with_attributes() {
         .session()
         .fields_get(
             "sale.order",
-            &["string", "type", "relation", "selection", "required", "readonly"],
+            &[
+                "string",
+                "type",
+                "relation",
+                "selection",
+                "required",
+                "readonly",
+            ],
         )
         .await
         .unwrap();
     r.assert_request();
     let state = &fields["state"];
     assert_eq!(state.field_type, "selection");
-    assert!(state.selection.contains(&("sale".to_owned(), "Sales Order".to_owned())));
+    assert!(
+        state
+            .selection
+            .contains(&("sale".to_owned(), "Sales Order".to_owned()))
+    );
     let partner = &fields["partner_id"];
     assert_eq!(partner.field_type, "many2one");
     assert_eq!(partner.relation.as_deref(), Some("res.partner"));
@@ -581,27 +616,91 @@ async fn read_group_through_call() {
 #[tokio::test]
 async fn domains_serialise_as_odoo_sends_them() {
     let cases: Vec<(&str, &str, Domain)> = vec![
-        ("jsonrpc_domain_any", "search_read", field("order_line").any(field("product_id").eq(44))),
-        ("jsonrpc_domain_child_of", "search_read", field("id").child_of(10)),
-        ("jsonrpc_domain_parent_of", "search_read", field("id").parent_of(19)),
-        ("jsonrpc_domain_date_field", "search_read", field("validity_date").ge("2026-12-20")),
-        ("jsonrpc_domain_dotted_path", "search_read", field("partner_id.country_id.code").eq("US")),
-        ("jsonrpc_domain_eq_ilike", "search_read", field("name").eq_ilike("deco%")),
-        ("jsonrpc_domain_eq_like", "search_read", field("name").eq_like("Deco%")),
-        ("jsonrpc_domain_eq_question_false", "search_count", field("user_id").eq_or_unset(false)),
-        ("jsonrpc_domain_eq_question_value", "search_count", field("user_id").eq_or_unset(8)),
-        ("jsonrpc_domain_ilike_on_many2one", "search_read", field("partner_id").ilike("gemini")),
-        ("jsonrpc_domain_in_empty_list", "search_count", field("id").is_in(Vec::<i64>::new())),
-        ("jsonrpc_domain_not_in", "search_read", field("state").not_in(["draft", "sale"])),
-        ("jsonrpc_domain_not_operator", "search_count", !field("state").eq("sale")),
+        (
+            "jsonrpc_domain_any",
+            "search_read",
+            field("order_line").any(field("product_id").eq(44)),
+        ),
+        (
+            "jsonrpc_domain_child_of",
+            "search_read",
+            field("id").child_of(10),
+        ),
+        (
+            "jsonrpc_domain_parent_of",
+            "search_read",
+            field("id").parent_of(19),
+        ),
+        (
+            "jsonrpc_domain_date_field",
+            "search_read",
+            field("validity_date").ge("2026-12-20"),
+        ),
+        (
+            "jsonrpc_domain_dotted_path",
+            "search_read",
+            field("partner_id.country_id.code").eq("US"),
+        ),
+        (
+            "jsonrpc_domain_eq_ilike",
+            "search_read",
+            field("name").eq_ilike("deco%"),
+        ),
+        (
+            "jsonrpc_domain_eq_like",
+            "search_read",
+            field("name").eq_like("Deco%"),
+        ),
+        (
+            "jsonrpc_domain_eq_question_false",
+            "search_count",
+            field("user_id").eq_or_unset(false),
+        ),
+        (
+            "jsonrpc_domain_eq_question_value",
+            "search_count",
+            field("user_id").eq_or_unset(8),
+        ),
+        (
+            "jsonrpc_domain_ilike_on_many2one",
+            "search_read",
+            field("partner_id").ilike("gemini"),
+        ),
+        (
+            "jsonrpc_domain_in_empty_list",
+            "search_count",
+            field("id").is_in(Vec::<i64>::new()),
+        ),
+        (
+            "jsonrpc_domain_not_in",
+            "search_read",
+            field("state").not_in(["draft", "sale"]),
+        ),
+        (
+            "jsonrpc_domain_not_operator",
+            "search_count",
+            !field("state").eq("sale"),
+        ),
         (
             "jsonrpc_domain_prefix_operators",
             "search_read",
             field("state").eq("sent") | (field("user_id").eq(8) & field("state").eq("sale")),
         ),
-        ("jsonrpc_domain_true_false_leaves", "search_count", Domain::Or(vec![Domain::False, Domain::True])),
-        ("jsonrpc_domain_active_false_users", "search_read", field("active").is_unset()),
-        ("jsonrpc_domain_datetime_gte", "search_read", field("date_order").ge("2026-11-01 00:00:00")),
+        (
+            "jsonrpc_domain_true_false_leaves",
+            "search_count",
+            Domain::Or(vec![Domain::False, Domain::True]),
+        ),
+        (
+            "jsonrpc_domain_active_false_users",
+            "search_read",
+            field("active").is_unset(),
+        ),
+        (
+            "jsonrpc_domain_datetime_gte",
+            "search_read",
+            field("date_order").ge("2026-11-01 00:00:00"),
+        ),
     ];
     for (name, method, domain) in cases {
         let fixture = Fixture::load(name);
@@ -676,7 +775,10 @@ async fn write_and_unlink_answer_true() {
     r.assert_request();
 
     let r = Replay::new("jsonrpc_object_execute_kw_unlink").await;
-    r.session().unlink("res.partner", [55, 56, 54]).await.unwrap();
+    r.session()
+        .unlink("res.partner", [55, 56, 54])
+        .await
+        .unwrap();
     r.assert_request();
 }
 
@@ -692,8 +794,14 @@ async fn x2many_commands_match_the_recorded_writes() {
             "jsonrpc_x2many_write_update_and_create",
             json!({"order_line": [Command::update(57, qty), Command::create(new_line)]}),
         ),
-        ("jsonrpc_x2many_write_m2m_set", json!({"tag_ids": [Command::set([2, 5])]})),
-        ("jsonrpc_x2many_write_set_o2m", json!({"order_line": [Command::set([57])]})),
+        (
+            "jsonrpc_x2many_write_m2m_set",
+            json!({"tag_ids": [Command::set([2, 5])]}),
+        ),
+        (
+            "jsonrpc_x2many_write_set_o2m",
+            json!({"order_line": [Command::set([57])]}),
+        ),
         (
             "jsonrpc_x2many_write_nested_tax_clear_full_form",
             json!({"order_line": [Command::update(57, {
@@ -705,7 +813,10 @@ async fn x2many_commands_match_the_recorded_writes() {
     ];
     for (name, values) in cases {
         let r = Replay::new(name).await;
-        r.session().write("sale.order", [27], &values).await.unwrap();
+        r.session()
+            .write("sale.order", [27], &values)
+            .await
+            .unwrap();
         r.assert_request();
     }
 }
@@ -845,7 +956,10 @@ async fn invalid_arguments() {
     let r = Replay::new("jsonrpc_error_create_invalid_selection").await;
     let err = r
         .session()
-        .create("res.partner", &json!({"name": "Bad type", "type": "not_a_type"}))
+        .create(
+            "res.partner",
+            &json!({"name": "Bad type", "type": "not_a_type"}),
+        )
         .await
         .unwrap_err();
     r.assert_request();
@@ -877,7 +991,10 @@ async fn malformed_json_reply_400_is_a_transport_error_with_the_body() {
     // The real server's answer to a broken body: HTTP 400 text/html.
     let fixture = Fixture::load("jsonrpc_error_malformed_json");
     let server = ReplayServer::start([Canned::from_fixture(&fixture)]).await;
-    let client = Client::builder(&server.url).database("odoo18").build().unwrap();
+    let client = Client::builder(&server.url)
+        .database("odoo18")
+        .build()
+        .unwrap();
     let err = client.version().await.unwrap_err();
     let Error::Transport(t) = &err else {
         panic!("expected a transport error, got {err:?}")
@@ -894,7 +1011,10 @@ async fn unknown_database_keeps_the_server_exception() {
     // same for every call: decode it through version().
     let fixture = Fixture::load("jsonrpc_common_login_unknown_db");
     let server = ReplayServer::start([Canned::from_fixture(&fixture)]).await;
-    let client = Client::builder(&server.url).database("nosuchdb").build().unwrap();
+    let client = Client::builder(&server.url)
+        .database("nosuchdb")
+        .build()
+        .unwrap();
     let err = client.version().await.unwrap_err();
     let server_error = err.as_server().expect("a server error");
     assert_eq!(server_error.name(), "psycopg2.OperationalError");

@@ -1,5 +1,6 @@
 //! No password, API key or session id appears in Debug output, error
 //! messages or logs, whatever happens.
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
@@ -28,7 +29,10 @@ impl Write for Logs {
 }
 
 fn check(text: &str, what: &str) {
-    assert!(!text.contains(PASSWORD), "the password leaked into {what}: {text}");
+    assert!(
+        !text.contains(PASSWORD),
+        "the password leaked into {what}: {text}"
+    );
 }
 
 #[tokio::test]
@@ -50,7 +54,9 @@ async fn secrets_never_reach_debug_errors_or_logs() {
         Canned::result(json!([{"id": 8, "company_id": [1, "YourCompany"]}])),
         // Then one of each failure.
         Canned::from_fixture(&Fixture::load("jsonrpc_error_access_denied_wrong_password")),
-        Canned::from_fixture(&Fixture::load("jsonrpc_error_access_error_read_other_users_order")),
+        Canned::from_fixture(&Fixture::load(
+            "jsonrpc_error_access_error_read_other_users_order",
+        )),
         Canned::from_fixture(&Fixture::load("jsonrpc_error_malformed_json")),
         Canned {
             status: 200,
@@ -64,19 +70,39 @@ async fn secrets_never_reach_debug_errors_or_logs() {
     ];
     let server = ReplayServer::start(responses).await;
     // Credentials in the URL too: they must not show anywhere either.
-    let url = server.url.replace("http://", &format!("http://admin:{PASSWORD}@"));
+    let url = server
+        .url
+        .replace("http://", &format!("http://admin:{PASSWORD}@"));
     let client = Client::builder(url).database("odoo18").build().unwrap();
     check(&format!("{client:?}"), "Client Debug");
 
     let session = client.login("alice", PASSWORD).await.unwrap();
     check(&format!("{session:?}"), "Session Debug");
-    check(&format!("{:?}", session.with_context("lang", "fr_FR")), "Session Debug");
+    check(
+        &format!("{:?}", session.with_context("lang", "fr_FR")),
+        "Session Debug",
+    );
 
     let mut errors: Vec<Error> = Vec::new();
-    errors.push(session.search("res.partner", Domain::all()).await.unwrap_err());
+    errors.push(
+        session
+            .search("res.partner", Domain::all())
+            .await
+            .unwrap_err(),
+    );
     errors.push(session.read::<Value>("sale.order", [24]).await.unwrap_err());
-    errors.push(session.search("res.partner", Domain::all()).await.unwrap_err());
-    errors.push(session.search("res.partner", Domain::all()).await.unwrap_err());
+    errors.push(
+        session
+            .search("res.partner", Domain::all())
+            .await
+            .unwrap_err(),
+    );
+    errors.push(
+        session
+            .search("res.partner", Domain::all())
+            .await
+            .unwrap_err(),
+    );
     #[derive(Debug, serde::Deserialize)]
     #[allow(dead_code)]
     struct Named {
@@ -105,6 +131,9 @@ async fn secrets_never_reach_debug_errors_or_logs() {
     }
 
     let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(logged.contains("execute_kw"), "the SDK logs its calls: {logged}");
+    assert!(
+        logged.contains("execute_kw"),
+        "the SDK logs its calls: {logged}"
+    );
     check(&logged, "the logs");
 }

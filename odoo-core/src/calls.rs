@@ -295,10 +295,7 @@ impl<'s, T: DeserializeOwned + 's> IntoFuture for Read<'s, T> {
                 .filter(|id| !found.iter().any(|row| row.id == *id))
                 .collect();
             if !missing.is_empty() {
-                return Err(Error::from(MissingRecordsError::new(
-                    &self.model,
-                    missing,
-                )));
+                return Err(Error::from(MissingRecordsError::new(&self.model, missing)));
             }
             reply.decode(&self.model)
         })

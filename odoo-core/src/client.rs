@@ -50,7 +50,10 @@ pub(crate) struct ClientInner {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("url", &crate::error::redact_url(self.inner.base_url.as_str()))
+            .field(
+                "url",
+                &crate::error::redact_url(self.inner.base_url.as_str()),
+            )
             .field("database", &self.inner.database)
             .field("transport", &self.inner.transport)
             .finish()
@@ -137,9 +140,7 @@ impl ClientBuilder {
         let database = match self.database {
             Some(db) if !db.trim().is_empty() => db,
             Some(_) => {
-                return Err(Error::from(ConfigError::new(
-                    "the database name is empty",
-                )));
+                return Err(Error::from(ConfigError::new("the database name is empty")));
             }
             None => {
                 return Err(Error::from(ConfigError::new(
@@ -153,7 +154,9 @@ impl ClientBuilder {
             )));
         }
         let jsonrpc_url = base_url.join("jsonrpc").map_err(|e| {
-            Error::from(ConfigError::new(format!("cannot build the /jsonrpc URL: {e}")))
+            Error::from(ConfigError::new(format!(
+                "cannot build the /jsonrpc URL: {e}"
+            )))
         })?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -163,7 +166,9 @@ impl ClientBuilder {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| {
-                Error::from(ConfigError::new(format!("cannot build the HTTP client: {e}")))
+                Error::from(ConfigError::new(format!(
+                    "cannot build the HTTP client: {e}"
+                )))
             })?;
         Ok(Client {
             inner: Arc::new(ClientInner {
@@ -235,7 +240,8 @@ impl Client {
         login: &str,
         key: impl Into<Secret>,
     ) -> Result<Session, Error> {
-        self.authenticate(login, key.into(), Credential::ApiKey).await
+        self.authenticate(login, key.into(), Credential::ApiKey)
+            .await
     }
 
     /// A session for a user whose uid is already known (for instance kept
@@ -414,13 +420,22 @@ mod tests {
 
     #[test]
     fn builder_validates() {
-        let e = Client::builder("not a url").database("x").build().unwrap_err();
+        let e = Client::builder("not a url")
+            .database("x")
+            .build()
+            .unwrap_err();
         assert!(e.to_string().contains("is not a URL"), "{e}");
-        let e = Client::builder("ftp://h").database("x").build().unwrap_err();
+        let e = Client::builder("ftp://h")
+            .database("x")
+            .build()
+            .unwrap_err();
         assert!(e.to_string().contains("http://"), "{e}");
         let e = Client::builder("http://h").build().unwrap_err();
         assert!(e.to_string().contains(".database("), "{e}");
-        let c = Client::builder("http://h:8069/odoo").database("db").build().unwrap();
+        let c = Client::builder("http://h:8069/odoo")
+            .database("db")
+            .build()
+            .unwrap();
         assert_eq!(c.inner.jsonrpc_url.as_str(), "http://h:8069/odoo/jsonrpc");
     }
 

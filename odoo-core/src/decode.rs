@@ -239,10 +239,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for OdooDeserializer<D> {
         self.0.deserialize_any(OptionVisitor(visitor))
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(
-        self,
-        visitor: V,
-    ) -> Result<V::Value, Self::Error> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         self.0.deserialize_ignored_any(visitor)
     }
 
@@ -412,7 +409,8 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for OptionVisitor<V> {
         self.0.visit_some(de::value::StrDeserializer::new(v))
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.0.visit_some(de::value::BorrowedStrDeserializer::new(v))
+        self.0
+            .visit_some(de::value::BorrowedStrDeserializer::new(v))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
         self.0.visit_some(de::value::StringDeserializer::new(v))

@@ -19,8 +19,8 @@
 use std::fmt;
 use std::ops::{BitAnd, BitOr, Not};
 
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
 use serde_json::Value;
 
 /// A comparison operator of a domain leaf: every operator Odoo 16-19 knows.
@@ -128,10 +128,12 @@ impl fmt::Display for Operator {
     }
 }
 
-/// A search domain: a condition on records.
-#[derive(Debug, Clone, PartialEq)]
+/// A search domain: a condition on records. The default matches every
+/// record.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Domain {
     /// Every record (`[]`, or the leaf `(1, '=', 1)` inside a combination).
+    #[default]
     True,
     /// No record (the leaf `(0, '=', 1)`).
     False,
@@ -150,12 +152,6 @@ pub enum Domain {
     Or(Vec<Domain>),
     /// Not this (`!`).
     Not(Box<Domain>),
-}
-
-impl Default for Domain {
-    fn default() -> Self {
-        Domain::True
-    }
 }
 
 impl Domain {
@@ -235,7 +231,11 @@ impl Domain {
                 value,
             } => out.push(Term::Leaf(path, *operator, value)),
             Domain::And(parts) | Domain::Or(parts) => {
-                let op = if matches!(self, Domain::And(_)) { "&" } else { "|" };
+                let op = if matches!(self, Domain::And(_)) {
+                    "&"
+                } else {
+                    "|"
+                };
                 match parts.len() {
                     0 => out.push(Term::Constant(matches!(self, Domain::And(_)))),
                     _ => {
@@ -421,8 +421,25 @@ mod tests {
         assert_eq!(
             spelled,
             [
-                "=", "!=", ">", ">=", "<", "<=", "=?", "=like", "=ilike", "like", "not like",
-                "ilike", "not ilike", "in", "not in", "child_of", "parent_of", "any", "not any"
+                "=",
+                "!=",
+                ">",
+                ">=",
+                "<",
+                "<=",
+                "=?",
+                "=like",
+                "=ilike",
+                "like",
+                "not like",
+                "ilike",
+                "not ilike",
+                "in",
+                "not in",
+                "child_of",
+                "parent_of",
+                "any",
+                "not any"
             ]
         );
         for op in Operator::ALL {
@@ -455,16 +472,28 @@ mod tests {
         assert_eq!(
             d.to_value(),
             json!([
-                "&", "|", ["a", "=", 1], ["b", "=", 2],
-                "!", "&", ["c", "=", 3], ["d", "=", 4]
+                "&",
+                "|",
+                ["a", "=", 1],
+                ["b", "=", 2],
+                "!",
+                "&",
+                ["c", "=", 3],
+                ["d", "=", 4]
             ])
         );
     }
 
     #[test]
     fn constants_simplify() {
-        assert_eq!((Domain::all() & field("a").eq(1)).to_value(), json!([["a", "=", 1]]));
-        assert_eq!((Domain::none() | field("a").eq(1)).to_value(), json!([["a", "=", 1]]));
+        assert_eq!(
+            (Domain::all() & field("a").eq(1)).to_value(),
+            json!([["a", "=", 1]])
+        );
+        assert_eq!(
+            (Domain::none() | field("a").eq(1)).to_value(),
+            json!([["a", "=", 1]])
+        );
         assert_eq!(Domain::none().to_value(), json!([[0, "=", 1]]));
         assert_eq!((!Domain::all()).to_value(), json!([[0, "=", 1]]));
         assert_eq!(
@@ -485,8 +514,14 @@ mod tests {
             json!([["state", "not in", ["cancel"]]])
         );
         assert_eq!(
-            field("order_line").any(field("product_id.default_code").eq("FURN_7800")).to_value(),
-            json!([["order_line", "any", [["product_id.default_code", "=", "FURN_7800"]]]])
+            field("order_line")
+                .any(field("product_id.default_code").eq("FURN_7800"))
+                .to_value(),
+            json!([[
+                "order_line",
+                "any",
+                [["product_id.default_code", "=", "FURN_7800"]]
+            ]])
         );
         assert_eq!(
             field("parent_id").is_unset().to_value(),

@@ -135,16 +135,17 @@ impl ServerErrorKind {
             "odoo.exceptions.ValidationError" => Self::ValidationError,
             "odoo.http.SessionExpiredException" => Self::SessionExpired,
             "builtins.AttributeError" => Self::UnknownMethod,
-            "builtins.TypeError" | "builtins.ValueError" | "builtins.IndexError"
-            | "builtins.KeyError" | "builtins.AssertionError" => Self::InvalidArguments,
+            "builtins.TypeError"
+            | "builtins.ValueError"
+            | "builtins.IndexError"
+            | "builtins.KeyError"
+            | "builtins.AssertionError" => Self::InvalidArguments,
             "odoo.exceptions.UserError" => {
                 // Odoo raises a plain UserError for an unknown model. The text
                 // is the only marker; it is English unless the user's language
                 // translates it, in which case the kind stays UserError.
                 match model {
-                    Some(m) if message == format!("Object {m} doesn't exist") => {
-                        Self::UnknownModel
-                    }
+                    Some(m) if message == format!("Object {m} doesn't exist") => Self::UnknownModel,
                     _ => Self::UserError,
                 }
             }
@@ -644,7 +645,12 @@ mod tests {
 
     #[test]
     fn classifies_by_name() {
-        let e = ServerError::new("odoo.exceptions.AccessError", "nope", Some("sale.order"), None);
+        let e = ServerError::new(
+            "odoo.exceptions.AccessError",
+            "nope",
+            Some("sale.order"),
+            None,
+        );
         assert_eq!(e.kind(), ServerErrorKind::AccessError);
         let e = ServerError::new(
             "odoo.exceptions.UserError",
@@ -653,7 +659,12 @@ mod tests {
             Some("search"),
         );
         assert_eq!(e.kind(), ServerErrorKind::UnknownModel);
-        let e = ServerError::new("odoo.exceptions.UserError", "Refused", Some("sale.order"), None);
+        let e = ServerError::new(
+            "odoo.exceptions.UserError",
+            "Refused",
+            Some("sale.order"),
+            None,
+        );
         assert_eq!(e.kind(), ServerErrorKind::UserError);
         let e = ServerError::new("builtins.AttributeError", "x", None, None);
         assert_eq!(e.kind(), ServerErrorKind::UnknownMethod);
@@ -700,6 +711,9 @@ mod tests {
         let e = TransportError::new(TransportErrorKind::Timeout, "http://x/jsonrpc", "30s");
         assert!(e.may_have_reached_server());
         let e = TransportError::status("http://x/jsonrpc", 400, b"Invalid JSON data");
-        assert_eq!(e.to_string(), "HTTP 400 from http://x/jsonrpc: \"Invalid JSON data\"");
+        assert_eq!(
+            e.to_string(),
+            "HTTP 400 from http://x/jsonrpc: \"Invalid JSON data\""
+        );
     }
 }

@@ -36,16 +36,20 @@ pub struct FieldInfo {
 impl<'de> Deserialize<'de> for FieldInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let attributes = Map::deserialize(deserializer)?;
-        let text = |key: &str| attributes.get(key).and_then(Value::as_str).map(str::to_owned);
+        let text = |key: &str| {
+            attributes
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         let flag = |key: &str| attributes.get(key).and_then(Value::as_bool);
         let selection = match attributes.get("selection") {
             Some(Value::Array(pairs)) => pairs
                 .iter()
                 .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(value), label]) => Ok((
-                        value.clone(),
-                        label.as_str().unwrap_or_default().to_owned(),
-                    )),
+                    Some([Value::String(value), label]) => {
+                        Ok((value.clone(), label.as_str().unwrap_or_default().to_owned()))
+                    }
                     _ => Err(de::Error::custom(format!(
                         "a selection option must be [value, label], got {pair}"
                     ))),

@@ -27,8 +27,8 @@ pub use calls::{Call, CallFuture, NameSearch, Read, Search, SearchCount, SearchR
 pub use client::{Client, ClientBuilder};
 pub use domain::{Domain, Operator, field};
 pub use error::{
-    AccessDeniedError, ConfigError, DecodeError, Error, MissingRecordsError, ProtocolError,
-    Result, ServerError, ServerErrorKind, TransportError, TransportErrorKind,
+    AccessDeniedError, ConfigError, DecodeError, Error, MissingRecordsError, ProtocolError, Result,
+    ServerError, ServerErrorKind, TransportError, TransportErrorKind,
 };
 pub use fields::FieldInfo;
 pub use secret::Secret;
@@ -36,3 +36,26 @@ pub use session::Session;
 pub use transport::Transport;
 pub use value::{Binary, Command, Date, DateTime, Many2one, Map, RecordId, Value, X2many};
 pub use version::ServerVersion;
+
+/// Not public API: entry points for the benchmarks and generated code. May
+/// change in any release.
+#[doc(hidden)]
+pub mod __private {
+    use serde::de::DeserializeOwned;
+
+    /// Decode the `result` of a whole `/jsonrpc` reply body into `T`, the way
+    /// a call does.
+    pub fn decode_jsonrpc_reply<T: DeserializeOwned>(
+        body: bytes::Bytes,
+        what: &str,
+    ) -> crate::Result<T> {
+        crate::transport::jsonrpc::parse_reply(
+            200,
+            body,
+            "http://localhost/jsonrpc",
+            "",
+            crate::transport::CallSite::default(),
+        )?
+        .decode(what)
+    }
+}

@@ -57,7 +57,10 @@ mod tests {
         let s = Secret::new("hunter2");
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{s}"), "[redacted]");
-        assert_eq!(format!("{:#?}", Some(s.clone())), "Some(\n    [redacted],\n)");
+        assert_eq!(
+            format!("{:#?}", Some(s.clone())),
+            "Some(\n    [redacted],\n)"
+        );
         assert_eq!(s.expose(), "hunter2");
     }
 }

@@ -401,7 +401,11 @@ impl Session {
     ///
     /// [`Error::Server`]: `MissingError`, `AccessError`, or a `UserError`
     /// when a business rule forbids it (a confirmed sale order, ...).
-    pub async fn unlink(&self, model: &str, ids: impl IntoIterator<Item = i64>) -> Result<(), Error> {
+    pub async fn unlink(
+        &self,
+        model: &str,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<(), Error> {
         let ids: Vec<i64> = ids.into_iter().collect();
         let reply = self
             .execute(model, "unlink", &[json!(ids)], Map::new())
@@ -460,8 +464,5 @@ fn expect_true(model: &str, method: &str, reply: &Reply) -> Result<(), Error> {
 
 /// Build keyword arguments from pairs.
 pub(crate) fn kwargs<const N: usize>(pairs: [(&str, Value); N]) -> Map {
-    pairs
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }

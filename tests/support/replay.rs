@@ -48,8 +48,10 @@ impl Canned {
         Canned {
             status: 200,
             content_type: "application/json; charset=utf-8".into(),
-            body: serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}))
-                .expect("json"),
+            body: serde_json::to_vec(
+                &serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}),
+            )
+            .expect("json"),
         }
     }
 }
@@ -120,7 +122,11 @@ async fn answer(
             c.body,
         )
             .into_response(),
-        None => (StatusCode::INTERNAL_SERVER_ERROR, "replay: no more responses").into_response(),
+        None => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "replay: no more responses",
+        )
+            .into_response(),
     }
 }
 

@@ -42,8 +42,8 @@ pub fn jsonrpc_diffs(expected: &Value, got: &Value) -> Vec<String> {
             if em != gm {
                 out.push(format!(
                     "error.data.message: expected {:?}, got {:?}",
-                    em.map(|m| short(m)),
-                    gm.map(|m| short(m))
+                    em.map(short),
+                    gm.map(short)
                 ));
             }
         }
@@ -76,7 +76,11 @@ pub fn tree_diffs(expected: &Value, got: &Value, path: &str, out: &mut Vec<Strin
     if ke != kg {
         let both_bool = matches!(ke, "true" | "false") && matches!(kg, "true" | "false");
         if !both_bool {
-            out.push(format!("{path}: expected {ke} {}, got {kg} {}", short(expected), short(got)));
+            out.push(format!(
+                "{path}: expected {ke} {}, got {kg} {}",
+                short(expected),
+                short(got)
+            ));
         }
         return;
     }
@@ -92,7 +96,11 @@ pub fn tree_diffs(expected: &Value, got: &Value, path: &str, out: &mut Vec<Strin
             }
             for (k, ev) in e {
                 if let Some(gv) = g.get(k) {
-                    let sub = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                    let sub = if path.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{path}.{k}")
+                    };
                     tree_diffs(ev, gv, &sub, out);
                 }
             }

@@ -7,8 +7,8 @@ use std::time::Instant;
 use bytes::Bytes;
 use serde::Deserialize;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use super::{CallSite, Reply};
 use crate::client::ClientInner;
@@ -97,7 +97,13 @@ pub(crate) async fn call<A: Serialize>(
     })?;
     let started = Instant::now();
     let (status, bytes) = client.post_json(&client.jsonrpc_url, body).await?;
-    let reply = parse_reply(status, bytes, client.jsonrpc_url.as_str(), &client.database, site);
+    let reply = parse_reply(
+        status,
+        bytes,
+        client.jsonrpc_url.as_str(),
+        &client.database,
+        site,
+    );
     tracing::debug!(
         target: "odoo::jsonrpc",
         service,
@@ -192,14 +198,16 @@ mod tests {
     #[test]
     fn object_without_jsonrpc_is_refused() {
         let body = Bytes::from_static(br#"{"status": "ok"}"#);
-        let err = parse_reply(200, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
+        let err =
+            parse_reply(200, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
         assert!(matches!(err, Error::Protocol(_)), "{err:?}");
     }
 
     #[test]
     fn html_400_is_a_transport_error_with_excerpt() {
         let body = Bytes::from_static(b"Invalid JSON data");
-        let err = parse_reply(400, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
+        let err =
+            parse_reply(400, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
         let Error::Transport(t) = err else { panic!() };
         assert_eq!(t.http_status(), Some(400));
         assert_eq!(t.body_excerpt(), Some("Invalid JSON data"));
@@ -208,7 +216,8 @@ mod tests {
     #[test]
     fn garbage_200_is_a_protocol_error_showing_what_arrived() {
         let body = Bytes::from_static(b"<html>proxy error</html>");
-        let err = parse_reply(200, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
+        let err =
+            parse_reply(200, body, "http://x/jsonrpc", "db", CallSite::default()).unwrap_err();
         let Error::Protocol(p) = err else { panic!() };
         assert_eq!(p.excerpt(), "<html>proxy error</html>");
     }

@@ -36,10 +36,13 @@ impl<'de> Deserialize<'de> for Binary {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Binary, E> {
                 // Odoo may wrap long base64 text in lines.
                 let compact: String = v.split_ascii_whitespace().collect();
-                STANDARD.decode(compact.as_bytes()).map(Binary).map_err(|_| {
-                    let shown: String = v.chars().take(40).collect();
-                    E::invalid_value(de::Unexpected::Str(&shown), &self)
-                })
+                STANDARD
+                    .decode(compact.as_bytes())
+                    .map(Binary)
+                    .map_err(|_| {
+                        let shown: String = v.chars().take(40).collect();
+                        E::invalid_value(de::Unexpected::Str(&shown), &self)
+                    })
             }
         }
         deserializer.deserialize_str(V)

@@ -1,5 +1,5 @@
-use serde::ser::{SerializeTuple, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeTuple, Serializer};
 
 use super::Map;
 

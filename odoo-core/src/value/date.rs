@@ -130,7 +130,10 @@ mod tests {
 
         let t: DateTime = serde_json::from_value(json!("2026-11-24 23:11:29")).unwrap();
         assert_eq!(t.0.timestamp(), 1_795_561_889);
-        assert_eq!(serde_json::to_value(t).unwrap(), json!("2026-11-24 23:11:29"));
+        assert_eq!(
+            serde_json::to_value(t).unwrap(),
+            json!("2026-11-24 23:11:29")
+        );
         let t: DateTime = serde_json::from_value(json!("2026-11-24 23:11:29.123456")).unwrap();
         assert_eq!(t.to_string(), "2026-11-24 23:11:29");
     }

@@ -142,12 +142,23 @@ mod tests {
     #[test]
     fn reads_pair_bare_id_and_object() {
         let m: Many2one = serde_json::from_value(json!([15, "Azure Interior"])).unwrap();
-        assert_eq!(m, Many2one { id: 15, name: "Azure Interior".into() });
+        assert_eq!(
+            m,
+            Many2one {
+                id: 15,
+                name: "Azure Interior".into()
+            }
+        );
         let m: Many2one = serde_json::from_value(json!(15)).unwrap();
         assert_eq!(m, Many2one::new(15));
-        let m: Many2one =
-            serde_json::from_value(json!({"id": 3, "display_name": "Deco"})).unwrap();
-        assert_eq!(m, Many2one { id: 3, name: "Deco".into() });
+        let m: Many2one = serde_json::from_value(json!({"id": 3, "display_name": "Deco"})).unwrap();
+        assert_eq!(
+            m,
+            Many2one {
+                id: 3,
+                name: "Deco".into()
+            }
+        );
         let m: Many2one = serde_json::from_value(json!([4, false])).unwrap();
         assert_eq!(m.name, "");
     }

@@ -1,0 +1,71 @@
+//! Call overhead: the same `search_read` against the embedded server through
+//! the SDK and through a hand-written reqwest + serde_json request, in the
+//! same run. The SDK's cost on top of the HTTP round trip is the ratio.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use odoo::{Client, Many2one, field};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Partner {
+    id: i64,
+    name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    country_id: Option<Many2one>,
+    is_company: bool,
+    child_ids: Vec<i64>,
+}
+
+const FIELDS: [&str; 6] = ["name", "email", "phone", "country_id", "is_company", "child_ids"];
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt.block_on(odoo_mock::MockServer::start()).expect("mock");
+    let url = server.url().to_owned();
+    let client = Client::builder(&url).database("odoo18").build().expect("client");
+    // The same credentials and the same payload on both sides: no context.
+    let session = client.session_for_uid(2, "admin", "admin");
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/jsonrpc");
+
+    let sdk = || async {
+        let rows: Vec<Partner> = session
+            .search_read("res.partner", field("active").eq(true))
+            .fields(FIELDS)
+            .await
+            .expect("sdk call");
+        rows
+    };
+    let raw = || async {
+        let body = json!({
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"service": "object", "method": "execute_kw", "args": [
+                "odoo18", 2, "admin", "res.partner", "search_read",
+                [[["active", "=", true]]], {"fields": FIELDS}
+            ]}
+        });
+        let reply: Value = http
+            .post(&endpoint)
+            .json(&body)
+            .send()
+            .await
+            .expect("send")
+            .json()
+            .await
+            .expect("json");
+        let rows: Vec<Value> = serde_json::from_value(reply["result"].clone()).expect("rows");
+        rows
+    };
+    assert_eq!(rt.block_on(sdk()).len(), rt.block_on(raw()).len());
+
+    let mut group = c.benchmark_group("search_read_res_partner_via_mock");
+    group.bench_function("hand_written_reqwest", |b| b.to_async(&rt).iter(raw));
+    group.bench_function("odoo_sdk", |b| b.to_async(&rt).iter(sdk));
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
