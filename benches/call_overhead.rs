@@ -19,13 +19,23 @@ struct Partner {
     child_ids: Vec<i64>,
 }
 
-const FIELDS: [&str; 6] = ["name", "email", "phone", "country_id", "is_company", "child_ids"];
+const FIELDS: [&str; 6] = [
+    "name",
+    "email",
+    "phone",
+    "country_id",
+    "is_company",
+    "child_ids",
+];
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let server = rt.block_on(odoo_mock::MockServer::start()).expect("mock");
     let url = server.url().to_owned();
-    let client = Client::builder(&url).database("odoo18").build().expect("client");
+    let client = Client::builder(&url)
+        .database("odoo18")
+        .build()
+        .expect("client");
     // The same credentials and the same payload on both sides: no context.
     let session = client.session_for_uid(2, "admin", "admin");
     let http = reqwest::Client::new();

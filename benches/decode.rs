@@ -40,15 +40,35 @@ struct Partner {
 }
 
 const FIELDS: [&str; 22] = [
-    "name", "display_name", "email", "phone", "street", "city", "zip", "country_id", "parent_id",
-    "user_id", "is_company", "active", "child_ids", "category_id", "lang", "tz", "vat",
-    "website", "function", "comment", "credit_limit", "write_date",
+    "name",
+    "display_name",
+    "email",
+    "phone",
+    "street",
+    "city",
+    "zip",
+    "country_id",
+    "parent_id",
+    "user_id",
+    "is_company",
+    "active",
+    "child_ids",
+    "category_id",
+    "lang",
+    "tz",
+    "vat",
+    "website",
+    "function",
+    "comment",
+    "credit_limit",
+    "write_date",
 ];
 
 /// A `/jsonrpc` reply body with `n` partner rows.
 fn reply(n: usize) -> Vec<u8> {
-    let demo: Vec<Value> = serde_json::from_str(include_str!("../odoo-mock/data/demo/res.partner.json"))
-        .expect("demo partners");
+    let demo: Vec<Value> =
+        serde_json::from_str(include_str!("../odoo-mock/data/demo/res.partner.json"))
+            .expect("demo partners");
     let rows: Vec<Value> = (0..n)
         .map(|i| {
             let src = &demo[i % demo.len()];

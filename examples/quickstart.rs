@@ -86,7 +86,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         // Another user's order is out of reach, with Odoo's own error.
         let other = if login == "alice" { 24 } else { 21 };
-        match session.read::<SaleOrder>("sale.order", [other]).fields(FIELDS).await {
+        match session
+            .read::<SaleOrder>("sale.order", [other])
+            .fields(FIELDS)
+            .await
+        {
             Ok(_) => println!("  !! {login} could read order {other}"),
             Err(e) if e.is_access_error() => {
                 println!("  order {other} is not {login}'s: AccessError, as Odoo says")
