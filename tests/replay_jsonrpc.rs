@@ -12,7 +12,7 @@ mod support;
 
 use odoo::{
     Client, Command, Date, DateTime, Domain, Error, Many2one, Map, ServerErrorKind, Session,
-    TransportErrorKind, field,
+    Transport, TransportErrorKind, field,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -39,6 +39,7 @@ impl Replay {
         let server = ReplayServer::start(responses).await;
         let client = Client::builder(&server.url)
             .database("odoo18")
+            .transport(Transport::JsonRpc)
             .build()
             .expect("client");
         Replay {

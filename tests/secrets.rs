@@ -73,7 +73,11 @@ async fn secrets_never_reach_debug_errors_or_logs() {
     let url = server
         .url
         .replace("http://", &format!("http://admin:{PASSWORD}@"));
-    let client = Client::builder(url).database("odoo18").build().unwrap();
+    let client = Client::builder(url)
+        .database("odoo18")
+        .transport(odoo::Transport::JsonRpc)
+        .build()
+        .unwrap();
     check(&format!("{client:?}"), "Client Debug");
 
     let session = client.login("alice", PASSWORD).await.unwrap();
@@ -113,6 +117,7 @@ async fn secrets_never_reach_debug_errors_or_logs() {
     // A server that is not there.
     let gone = Client::builder(format!("http://admin:{PASSWORD}@127.0.0.1:9"))
         .database("odoo18")
+        .transport(odoo::Transport::JsonRpc)
         .build()
         .unwrap();
     errors.push(gone.login("alice", PASSWORD).await.unwrap_err());

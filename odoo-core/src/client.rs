@@ -12,7 +12,8 @@ use url::Url;
 
 use crate::error::{AccessDeniedError, ConfigError, Error, TransportError, TransportErrorKind};
 use crate::secret::Secret;
-use crate::session::{Credential, Session};
+use crate::session::{Credential, Session, SessionParts, Wire};
+use crate::transport::web::{self, WebState};
 use crate::transport::{CallSite, Transport, jsonrpc};
 use crate::version::ServerVersion;
 
@@ -45,6 +46,9 @@ pub(crate) struct ClientInner {
     pub(crate) transport: Transport,
     pub(crate) limiter: Semaphore,
     pub(crate) next_id: AtomicU64,
+    /// JSON-2 method signatures per model, from `/doc-bearer/<model>.json`.
+    pub(crate) json2_docs:
+        std::sync::Mutex<std::collections::HashMap<String, Arc<crate::transport::json2::ModelDoc>>>,
 }
 
 impl fmt::Debug for Client {
@@ -179,6 +183,7 @@ impl ClientBuilder {
                 transport: self.transport,
                 limiter: Semaphore::new(self.max_in_flight),
                 next_id: AtomicU64::new(1),
+                json2_docs: std::sync::Mutex::new(std::collections::HashMap::new()),
             }),
         })
     }
@@ -216,77 +221,169 @@ impl Client {
 
     /// Log in with a password.
     ///
-    /// Checks the credentials (`common.authenticate`), then reads the
-    /// server's version and the user's context (language, time zone,
-    /// company), which every call of the session then carries.
+    /// With [`Transport::Auto`] (the default) this opens a web session, the
+    /// fastest way to call Odoo with a password; with `JsonRpc` or `XmlRpc`
+    /// it checks the credentials with `common.authenticate`. Either way the
+    /// session knows the server's version and the user's context (language,
+    /// time zone, company), which every call then carries.
     ///
     /// # Errors
     ///
-    /// [`Error::AccessDenied`] for a wrong login or password; transport and
-    /// server errors as for any call.
+    /// [`Error::AccessDenied`] for a wrong login or password;
+    /// [`Error::Config`] for [`Transport::Json2`], which takes only API keys;
+    /// transport and server errors as for any call.
     pub async fn login(&self, login: &str, password: impl Into<Secret>) -> Result<Session, Error> {
-        self.authenticate(login, password.into(), Credential::Password)
-            .await
+        let secret = password.into();
+        let session = match self.inner.transport {
+            Transport::Auto | Transport::WebSession => self.login_web(login, secret).await?,
+            Transport::JsonRpc => {
+                self.login_rpc(login, secret, Credential::Password, Wire::JsonRpc)
+                    .await?
+            }
+            Transport::XmlRpc => {
+                self.login_rpc(login, secret, Credential::Password, Wire::XmlRpc)
+                    .await?
+            }
+            Transport::Json2 => {
+                return Err(Error::from(ConfigError::new(
+                    "JSON-2 authenticates with API keys only: call login_api_key, or choose \
+                     another transport for a password",
+                )));
+            }
+        };
+        self.log_chosen(&session);
+        Ok(session)
     }
 
-    /// Log in with an API key (Odoo 14+: Preferences > Account Security >
-    /// New API Key). JSON-RPC takes the key where it takes a password.
+    /// Log in with an API key (Preferences > Account Security > New API
+    /// Key).
+    ///
+    /// With [`Transport::Auto`] this uses JSON-2 on Odoo 19 and later, and
+    /// JSON-RPC (which takes a key where it takes a password) before.
     ///
     /// # Errors
     ///
-    /// As [`Client::login`].
+    /// [`Error::AccessDenied`] for a wrong key, or a key that belongs to
+    /// another user than `login`; [`Error::Config`] for
+    /// [`Transport::WebSession`], whose login does not take API keys.
     pub async fn login_api_key(
         &self,
         login: &str,
         key: impl Into<Secret>,
     ) -> Result<Session, Error> {
-        self.authenticate(login, key.into(), Credential::ApiKey)
-            .await
+        let secret = key.into();
+        let session = match self.inner.transport {
+            Transport::Auto => {
+                let version = self.version().await?;
+                if version.major().is_some_and(|major| major >= 19) {
+                    self.login_json2(login, secret, Some(version)).await?
+                } else {
+                    self.login_rpc(login, secret, Credential::ApiKey, Wire::JsonRpc)
+                        .await?
+                }
+            }
+            Transport::JsonRpc => {
+                self.login_rpc(login, secret, Credential::ApiKey, Wire::JsonRpc)
+                    .await?
+            }
+            Transport::XmlRpc => {
+                self.login_rpc(login, secret, Credential::ApiKey, Wire::XmlRpc)
+                    .await?
+            }
+            Transport::Json2 => self.login_json2(login, secret, None).await?,
+            Transport::WebSession => {
+                return Err(Error::from(ConfigError::new(
+                    "the web session login takes passwords, not API keys: call login, or \
+                     choose JsonRpc, XmlRpc or Json2 for an API key",
+                )));
+            }
+        };
+        self.log_chosen(&session);
+        Ok(session)
+    }
+
+    fn log_chosen(&self, session: &Session) {
+        tracing::debug!(
+            target: "odoo::session",
+            login = session.login(),
+            uid = session.uid(),
+            setting = self.inner.transport.name(),
+            transport = session.transport().name(),
+            "logged in"
+        );
     }
 
     /// A session for a user whose uid is already known (for instance kept
-    /// from an earlier login), without any call to the server.
+    /// from an earlier login), without any call to the server. It uses
+    /// JSON-RPC, or XML-RPC when the client is set to it.
     ///
     /// Nothing is checked: a wrong uid or secret surfaces as
     /// [`Error::AccessDenied`] on the first call. The session has an empty
     /// context and no server version.
     pub fn session_for_uid(&self, uid: i64, login: &str, secret: impl Into<Secret>) -> Session {
+        let wire = match self.inner.transport {
+            Transport::XmlRpc => Wire::XmlRpc,
+            _ => Wire::JsonRpc,
+        };
         Session::new(
             self.clone(),
-            uid,
-            login.to_owned(),
-            secret.into(),
-            Credential::Password,
-            crate::Map::new(),
-            None,
+            SessionParts {
+                uid,
+                login: login.to_owned(),
+                secret: secret.into(),
+                credential: Credential::Password,
+                context: crate::Map::new(),
+                server_version: None,
+                wire,
+            },
         )
     }
 
-    async fn authenticate(
+    /// `common.authenticate`, then the user's context, over JSON-RPC or
+    /// XML-RPC.
+    async fn login_rpc(
         &self,
         login: &str,
         secret: Secret,
         credential: Credential,
+        wire: Wire,
     ) -> Result<Session, Error> {
-        let version = self.version().await?;
+        let xml = matches!(wire, Wire::XmlRpc);
+        let version = if xml {
+            self.version_xmlrpc().await?
+        } else {
+            self.version().await?
+        };
         let site = CallSite {
             login: Some(login),
             method: Some("authenticate"),
             ..CallSite::default()
         };
-        let reply = jsonrpc::call(
-            &self.inner,
-            "common",
-            "authenticate",
-            (
-                self.database(),
-                login,
-                secret.expose(),
-                serde_json::Map::new(),
-            ),
-            site,
-        )
-        .await?;
+        let reply = if xml {
+            use crate::xmlrpc::XmlValue;
+            let params = [
+                XmlValue::String(self.database().to_owned()),
+                XmlValue::String(login.to_owned()),
+                XmlValue::String(secret.expose().to_owned()),
+                XmlValue::Struct(Vec::new()),
+            ];
+            crate::transport::xmlrpc::call(&self.inner, "common", "authenticate", &params, site)
+                .await?
+        } else {
+            jsonrpc::call(
+                &self.inner,
+                "common",
+                "authenticate",
+                (
+                    self.database(),
+                    login,
+                    secret.expose(),
+                    serde_json::Map::new(),
+                ),
+                site,
+            )
+            .await?
+        };
         // A refused login answers `false`, not an error.
         let uid = match reply.decode::<Value>("common.authenticate")? {
             Value::Number(n) => n.as_i64().unwrap_or(0),
@@ -305,41 +402,165 @@ impl Client {
                 None,
             )));
         }
-        tracing::debug!(target: "odoo::session", login, uid, transport = self.inner.transport.resolve().name(), "logged in");
-        let bare = Session::new(
-            self.clone(),
+        let parts = SessionParts {
             uid,
-            login.to_owned(),
-            secret.clone(),
-            credential,
-            crate::Map::new(),
-            Some(version.clone()),
-        );
-        let context = bare.load_user_context().await?;
-        Ok(Session::new(
-            self.clone(),
-            uid,
-            login.to_owned(),
+            login: login.to_owned(),
             secret,
             credential,
-            context,
-            Some(version),
+            context: crate::Map::new(),
+            server_version: Some(version),
+            wire,
+        };
+        self.with_user_context(parts).await
+    }
+
+    /// Read the user's context through a bare session, then build the real
+    /// one with it.
+    async fn with_user_context(&self, parts: SessionParts) -> Result<Session, Error> {
+        let bare = Session::new(self.clone(), parts);
+        let (context, _) = bare.load_user_context().await?;
+        Ok(bare.rebuilt_with_context(context))
+    }
+
+    /// `/web/session/authenticate`: the session info carries the uid, the
+    /// context, the version and the companies, in one call.
+    async fn login_web(&self, login: &str, secret: Secret) -> Result<Session, Error> {
+        let (cookie, info) = web::authenticate(&self.inner, login, &secret).await?;
+        let Some(uid) = info.uid.filter(|uid| *uid > 0) else {
+            return Err(Error::from(AccessDeniedError::new(
+                Some(login),
+                self.database(),
+                None,
+            )));
+        };
+        let mut context = info.user_context;
+        if let Some(company) = info.user_companies.and_then(|c| c.current_company) {
+            context.insert("allowed_company_ids".into(), json!([company]));
+        }
+        let version = ServerVersion {
+            server_version: info.server_version.unwrap_or_default(),
+            server_version_info: info.server_version_info,
+            server_serie: String::new(),
+            protocol_version: 1,
+        };
+        Ok(Session::new(
+            self.clone(),
+            SessionParts {
+                uid,
+                login: login.to_owned(),
+                secret,
+                credential: Credential::Password,
+                context,
+                server_version: Some(version),
+                wire: Wire::Web(WebState::new(cookie)),
+            },
         ))
     }
 
-    /// The server's version (`common.version`), no login needed.
+    /// JSON-2 has no login call: the key identifies the user. Ask who it is
+    /// (`res.users.context_get` gives the uid) and check it is `login`.
+    async fn login_json2(
+        &self,
+        login: &str,
+        secret: Secret,
+        version: Option<ServerVersion>,
+    ) -> Result<Session, Error> {
+        let version = match version {
+            Some(v) => v,
+            None => self.version().await?,
+        };
+        let bare = Session::new(
+            self.clone(),
+            SessionParts {
+                uid: 0,
+                login: login.to_owned(),
+                secret,
+                credential: Credential::ApiKey,
+                context: crate::Map::new(),
+                server_version: Some(version),
+                wire: Wire::Json2,
+            },
+        );
+        let (context, key_login) = bare.load_user_context().await?;
+        let uid = context.get("uid").and_then(Value::as_i64).unwrap_or(0);
+        if uid <= 0
+            || !key_login
+                .as_deref()
+                .is_some_and(|l| l.eq_ignore_ascii_case(login))
+        {
+            return Err(Error::from(AccessDeniedError::new(
+                Some(login),
+                self.database(),
+                None,
+            )));
+        }
+        Ok(bare.rebuilt_with_uid(uid, context))
+    }
+
+    /// The server's version: `common.version` over JSON-RPC, or
+    /// `/web/version` on servers without `/jsonrpc` (Odoo 22 on).
     ///
     /// # Errors
     ///
     /// Transport and protocol errors.
     pub async fn version(&self) -> Result<ServerVersion, Error> {
+        if self.inner.transport == Transport::XmlRpc {
+            return self.version_xmlrpc().await;
+        }
         let site = CallSite {
             method: Some("version"),
             ..CallSite::default()
         };
-        jsonrpc::call(&self.inner, "common", "version", json!([]), site)
+        match jsonrpc::call(&self.inner, "common", "version", json!([]), site).await {
+            Ok(reply) => reply.decode("common.version"),
+            Err(Error::Transport(t)) if t.http_status() == Some(404) => {
+                self.version_from_web().await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn version_xmlrpc(&self) -> Result<ServerVersion, Error> {
+        let site = CallSite {
+            method: Some("version"),
+            ..CallSite::default()
+        };
+        crate::transport::xmlrpc::call(&self.inner, "common", "version", &[], site)
             .await?
             .decode("common.version")
+    }
+
+    /// `GET /web/version` (Odoo 19+): `{"version_info": [...], "version": "19.0"}`.
+    async fn version_from_web(&self) -> Result<ServerVersion, Error> {
+        #[derive(serde::Deserialize)]
+        struct WebVersion {
+            version: String,
+            version_info: Vec<Value>,
+        }
+        let url = self.inner.url("web/version")?;
+        let reply = self
+            .inner
+            .send(
+                self.inner.http.get(url.clone()),
+                &url,
+                "application/json",
+                Vec::new(),
+            )
+            .await?;
+        if reply.status != 200 {
+            return Err(Error::from(TransportError::status(
+                url.as_str(),
+                reply.status,
+                &reply.body,
+            )));
+        }
+        let v: WebVersion = crate::decode::from_slice(&reply.body, "/web/version")?;
+        Ok(ServerVersion {
+            server_serie: v.version.clone(),
+            server_version: v.version,
+            server_version_info: v.version_info,
+            protocol_version: 1,
+        })
     }
 
     /// The databases the server lists (`db.list`). Servers may disable
@@ -359,10 +580,33 @@ impl Client {
     }
 }
 
+/// An HTTP answer, read whole.
+pub(crate) struct HttpReply {
+    pub(crate) status: u16,
+    /// The `session_id` cookie the server set, if any.
+    pub(crate) session_cookie: Option<Secret>,
+    pub(crate) body: Bytes,
+}
+
 impl ClientInner {
     /// POST a JSON body, respecting the in-flight limit; returns the status
     /// and the whole body.
     pub(crate) async fn post_json(&self, url: &Url, body: Vec<u8>) -> Result<(u16, Bytes), Error> {
+        let reply = self
+            .send(self.http.post(url.clone()), url, "application/json", body)
+            .await?;
+        Ok((reply.status, reply.body))
+    }
+
+    /// Send a request (with its body and content type), respecting the
+    /// in-flight limit, and read the whole answer.
+    pub(crate) async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        url: &Url,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<HttpReply, Error> {
         let _permit = self.limiter.acquire().await.map_err(|_| {
             Error::from(TransportError::new(
                 TransportErrorKind::Request,
@@ -370,20 +614,42 @@ impl ClientInner {
                 "the client is shutting down",
             ))
         })?;
-        let response = self
-            .http
-            .post(url.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body)
-            .send()
-            .await
-            .map_err(|e| transport_error(url, &e))?;
+        let request = if body.is_empty() {
+            request
+        } else {
+            request
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+        };
+        let response = request.send().await.map_err(|e| transport_error(url, &e))?;
         let status = response.status().as_u16();
-        let bytes = response
+        let session_cookie = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter_map(|v| v.split(';').next())
+            .filter_map(|pair| pair.trim().strip_prefix("session_id="))
+            .last()
+            .map(Secret::new);
+        let body = response
             .bytes()
             .await
             .map_err(|e| transport_error(url, &e))?;
-        Ok((status, bytes))
+        Ok(HttpReply {
+            status,
+            session_cookie,
+            body,
+        })
+    }
+
+    /// `base_url` joined with a path such as `xmlrpc/2/object`.
+    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
+        self.base_url.join(path).map_err(|e| {
+            Error::from(ConfigError::new(format!(
+                "cannot build the URL for {path}: {e}"
+            )))
+        })
     }
 }
 

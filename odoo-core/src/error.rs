@@ -44,6 +44,9 @@ pub enum Error {
     /// The SDK was configured wrongly (a bad URL, a missing database).
     #[error(transparent)]
     Config(Box<ConfigError>),
+    /// The session was logged out; log in again for a new one.
+    #[error(transparent)]
+    LoggedOut(Box<LoggedOutError>),
 }
 
 impl Error {
@@ -86,7 +89,7 @@ impl Error {
     pub fn may_have_run(&self) -> bool {
         match self {
             Error::Transport(e) => e.may_have_reached_server(),
-            Error::Config(_) => false,
+            Error::Config(_) | Error::LoggedOut(_) => false,
             Error::Server(e) if e.kind() == ServerErrorKind::SessionExpired => false,
             _ => true,
         }
@@ -339,6 +342,7 @@ boxed_from!(
     Decode(DecodeError),
     MissingRecords(MissingRecordsError),
     Config(ConfigError),
+    LoggedOut(LoggedOutError),
 );
 
 /// Why an HTTP exchange failed.
@@ -603,6 +607,42 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+/// A call on a session that was logged out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedOutError {
+    login: String,
+    database: String,
+}
+
+impl LoggedOutError {
+    pub(crate) fn new(login: &str, database: &str) -> Self {
+        LoggedOutError {
+            login: login.to_owned(),
+            database: database.to_owned(),
+        }
+    }
+    /// The login of the closed session.
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+    /// The database of the closed session.
+    pub fn database(&self) -> &str {
+        &self.database
+    }
+}
+
+impl fmt::Display for LoggedOutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the session of {:?} on database {:?} was logged out: log in again",
+            self.login, self.database
+        )
+    }
+}
+
+impl std::error::Error for LoggedOutError {}
 
 /// Shorten a body for an error message: at most 300 characters, on a
 /// character boundary.

@@ -22,13 +22,14 @@ mod session;
 pub mod transport;
 pub mod value;
 mod version;
+pub mod xmlrpc;
 
 pub use calls::{Call, CallFuture, NameSearch, Read, Search, SearchCount, SearchRead};
 pub use client::{Client, ClientBuilder};
 pub use domain::{Domain, Operator, field};
 pub use error::{
-    AccessDeniedError, ConfigError, DecodeError, Error, MissingRecordsError, ProtocolError, Result,
-    ServerError, ServerErrorKind, TransportError, TransportErrorKind,
+    AccessDeniedError, ConfigError, DecodeError, Error, LoggedOutError, MissingRecordsError,
+    ProtocolError, Result, ServerError, ServerErrorKind, TransportError, TransportErrorKind,
 };
 pub use fields::FieldInfo;
 pub use secret::Secret;
@@ -58,4 +59,25 @@ pub mod __private {
         )?
         .decode(what)
     }
+
+    // Used by `#[derive(Model)]` / `#[derive(Selection)]` output.
+    pub use crate::model::{
+        Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Writable, deserialize_selection,
+        to_wire,
+    };
+    pub use crate::{CallFuture, Domain, Error, Map, New, Query, Record, Result, Session};
+    pub use serde;
+    pub use serde_json;
 }
+
+mod create;
+mod model;
+mod query;
+mod record;
+
+pub use create::{New, X2Command};
+pub use model::{
+    Field, FieldDef, FieldValue, Model, Order, ReadOnly, Ref, Refs, Selection, Writable,
+};
+pub use query::{Pages, Query};
+pub use record::{Record, Relation};

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -14,7 +15,8 @@ use crate::domain::Domain;
 use crate::error::{Error, ProtocolError};
 use crate::fields::FieldInfo;
 use crate::secret::Secret;
-use crate::transport::{CallSite, Reply, Transport, jsonrpc};
+use crate::transport::web::WebState;
+use crate::transport::{CallSite, Reply, Transport, json2, jsonrpc, web, xmlrpc};
 use crate::value::Map;
 use crate::version::ServerVersion;
 
@@ -23,6 +25,44 @@ use crate::version::ServerVersion;
 pub(crate) enum Credential {
     Password,
     ApiKey,
+}
+
+/// How a session's calls travel, with that transport's own state.
+pub(crate) enum Wire {
+    JsonRpc,
+    XmlRpc,
+    /// The session's own cookie.
+    Web(WebState),
+    Json2,
+}
+
+impl Wire {
+    fn transport(&self) -> Transport {
+        match self {
+            Wire::JsonRpc => Transport::JsonRpc,
+            Wire::XmlRpc => Transport::XmlRpc,
+            Wire::Web(_) => Transport::WebSession,
+            Wire::Json2 => Transport::Json2,
+        }
+    }
+}
+
+/// What every session derived from one login shares (`with_context` gives
+/// the same user another context, not another login).
+struct Shared {
+    wire: Wire,
+    logged_out: AtomicBool,
+}
+
+/// Everything a session is made of, for the login code.
+pub(crate) struct SessionParts {
+    pub(crate) uid: i64,
+    pub(crate) login: String,
+    pub(crate) secret: Secret,
+    pub(crate) credential: Credential,
+    pub(crate) context: Map,
+    pub(crate) server_version: Option<ServerVersion>,
+    pub(crate) wire: Wire,
 }
 
 /// One authenticated user on a [`Client`]: their uid, their secret (never
@@ -60,6 +100,7 @@ struct SessionInner {
     credential: Credential,
     context: Map,
     server_version: Option<ServerVersion>,
+    shared: Arc<Shared>,
 }
 
 impl fmt::Debug for Session {
@@ -77,24 +118,20 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    pub(crate) fn new(
-        client: Client,
-        uid: i64,
-        login: String,
-        secret: Secret,
-        credential: Credential,
-        context: Map,
-        server_version: Option<ServerVersion>,
-    ) -> Self {
+    pub(crate) fn new(client: Client, parts: SessionParts) -> Self {
         Session {
             inner: Arc::new(SessionInner {
                 client,
-                uid,
-                login,
-                secret,
-                credential,
-                context,
-                server_version,
+                uid: parts.uid,
+                login: parts.login,
+                secret: parts.secret,
+                credential: parts.credential,
+                context: parts.context,
+                server_version: parts.server_version,
+                shared: Arc::new(Shared {
+                    wire: parts.wire,
+                    logged_out: AtomicBool::new(false),
+                }),
             }),
         }
     }
@@ -119,9 +156,38 @@ impl Session {
         &self.inner.client
     }
 
-    /// The transport the session's calls use.
+    /// The transport the session's calls use (never `Auto`: what `Auto`
+    /// chose).
     pub fn transport(&self) -> Transport {
-        self.inner.client.transport().resolve()
+        self.inner.shared.wire.transport()
+    }
+
+    /// Whether [`Session::logout`] was called on this session (or on one
+    /// derived from the same login).
+    pub fn is_logged_out(&self) -> bool {
+        self.inner.shared.logged_out.load(Ordering::Acquire)
+    }
+
+    /// Log out. On the web session the server forgets the cookie
+    /// (`/web/session/destroy`); on every transport, later calls through this
+    /// session (and the sessions derived from it with `with_context`) fail
+    /// with [`Error::LoggedOut`] instead of reaching the server. Logging out
+    /// twice is harmless.
+    ///
+    /// # Errors
+    ///
+    /// Transport errors from `/web/session/destroy`; the session is logged
+    /// out locally all the same.
+    pub async fn logout(&self) -> Result<(), Error> {
+        if self.inner.shared.logged_out.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        tracing::debug!(target: "odoo::session", login = %self.inner.login, "logged out");
+        if let Wire::Web(state) = &self.inner.shared.wire {
+            let (cookie, _) = state.current();
+            web::destroy(&self.inner.client.inner, &cookie).await?;
+        }
+        Ok(())
     }
 
     /// The context every call carries (`lang`, `tz`, `uid`,
@@ -171,42 +237,74 @@ impl Session {
     }
 
     fn with_full_context(&self, context: Map) -> Session {
-        Session::new(
-            self.inner.client.clone(),
-            self.inner.uid,
-            self.inner.login.clone(),
-            self.inner.secret.clone(),
-            self.inner.credential,
-            context,
-            self.inner.server_version.clone(),
-        )
+        Session {
+            inner: Arc::new(SessionInner {
+                client: self.inner.client.clone(),
+                uid: self.inner.uid,
+                login: self.inner.login.clone(),
+                secret: self.inner.secret.clone(),
+                credential: self.inner.credential,
+                context,
+                server_version: self.inner.server_version.clone(),
+                shared: self.inner.shared.clone(),
+            }),
+        }
     }
 
     /// Read the user's context after login: `res.users.context_get` (lang,
-    /// tz, uid) and the current company as `allowed_company_ids`, as Odoo's
-    /// web client does.
-    pub(crate) async fn load_user_context(&self) -> Result<Map, Error> {
+    /// tz, uid), and the user's login and current company, which becomes
+    /// `allowed_company_ids` as in Odoo's web client.
+    pub(crate) async fn load_user_context(&self) -> Result<(Map, Option<String>), Error> {
         let mut context: Map = self
             .execute("res.users", "context_get", &[], Map::new())
             .await?
             .decode("res.users.context_get")?;
         #[derive(serde::Deserialize)]
-        struct UserCompany {
+        struct UserRow {
+            login: Option<String>,
             company_id: Option<crate::value::Many2one>,
         }
-        let rows: Vec<UserCompany> = self
+        let uid = context
+            .get("uid")
+            .and_then(Value::as_i64)
+            .unwrap_or(self.uid());
+        let rows: Vec<UserRow> = self
             .execute(
                 "res.users",
                 "read",
-                &[json!([self.uid()])],
-                kwargs([("fields", json!(["company_id"]))]),
+                &[json!([uid])],
+                kwargs([("fields", json!(["login", "company_id"]))]),
             )
             .await?
             .decode("res.users")?;
-        if let Some(company) = rows.into_iter().next().and_then(|row| row.company_id) {
+        let row = rows.into_iter().next();
+        let login = row.as_ref().and_then(|r| r.login.clone());
+        if let Some(company) = row.and_then(|r| r.company_id) {
             context.insert("allowed_company_ids".into(), json!([company.id]));
         }
-        Ok(context)
+        Ok((context, login))
+    }
+
+    /// The same login with its context filled in.
+    pub(crate) fn rebuilt_with_context(&self, context: Map) -> Session {
+        self.with_full_context(context)
+    }
+
+    /// The same login, now knowing its uid (JSON-2 learns it after the
+    /// first call).
+    pub(crate) fn rebuilt_with_uid(&self, uid: i64, context: Map) -> Session {
+        Session {
+            inner: Arc::new(SessionInner {
+                client: self.inner.client.clone(),
+                uid,
+                login: self.inner.login.clone(),
+                secret: self.inner.secret.clone(),
+                credential: self.inner.credential,
+                context,
+                server_version: self.inner.server_version.clone(),
+                shared: self.inner.shared.clone(),
+            }),
+        }
     }
 
     /// Call `model.method(*args, **kwargs)` and return the raw result.
@@ -238,17 +336,24 @@ impl Session {
         args: &[Value],
         mut kwargs: Map,
     ) -> Result<Reply, Error> {
+        let inner = &self.inner;
+        if self.is_logged_out() {
+            return Err(Error::from(crate::error::LoggedOutError::new(
+                &inner.login,
+                inner.client.database(),
+            )));
+        }
         self.merge_context(&mut kwargs);
         let site = CallSite {
             model: Some(model),
             method: Some(method),
-            login: Some(&self.inner.login),
+            login: Some(&inner.login),
         };
-        let inner = &self.inner;
-        match self.transport() {
-            Transport::JsonRpc | Transport::Auto => {
+        let client = &inner.client.inner;
+        match &inner.shared.wire {
+            Wire::JsonRpc => {
                 jsonrpc::call(
-                    &inner.client.inner,
+                    client,
                     "object",
                     "execute_kw",
                     (
@@ -263,6 +368,45 @@ impl Session {
                     site,
                 )
                 .await
+            }
+            Wire::XmlRpc => {
+                let params = xmlrpc::execute_kw_params(
+                    inner.client.database(),
+                    inner.uid,
+                    inner.secret.expose(),
+                    model,
+                    method,
+                    args,
+                    &kwargs,
+                );
+                xmlrpc::call(client, "object", "execute_kw", &params, site).await
+            }
+            Wire::Web(state) => {
+                let (cookie, generation) = state.current();
+                match web::call_kw(client, &cookie, model, method, args, &kwargs, site).await {
+                    // The server refused before running the method: log in
+                    // again (once) and send the same call.
+                    Err(e) if e.is_session_expired() => {
+                        state
+                            .renew(client, generation, &inner.login, &inner.secret)
+                            .await?;
+                        let (cookie, _) = state.current();
+                        web::call_kw(client, &cookie, model, method, args, &kwargs, site).await
+                    }
+                    other => other,
+                }
+            }
+            Wire::Json2 => {
+                let signature = match json2::known_signature(method) {
+                    Some(known) => Some(known),
+                    None if !args.is_empty() => json2::model_doc(client, &inner.secret, model)
+                        .await
+                        .ok()
+                        .and_then(|doc| doc.get(method).cloned()),
+                    None => None,
+                };
+                let body = json2::named_body(model, method, args, kwargs, signature.as_ref())?;
+                json2::call(client, &inner.secret, model, method, &body, site).await
             }
         }
     }
@@ -339,9 +483,21 @@ impl Session {
     /// A create is never retried by the SDK: after a timeout it may have run.
     pub async fn create(&self, model: &str, values: &impl Serialize) -> Result<i64, Error> {
         let values = to_object(model, values)?;
-        self.execute(model, "create", &[values], Map::new())
+        // JSON-RPC and XML-RPC answer an id; JSON-2 a list of one.
+        match self
+            .execute(model, "create", &[values], Map::new())
             .await?
-            .decode(model)
+            .decode::<Value>(model)?
+        {
+            Value::Number(n) if n.as_i64().is_some() => Ok(n.as_i64().unwrap_or_default()),
+            Value::Array(ids) if ids.len() == 1 && ids[0].as_i64().is_some() => {
+                Ok(ids[0].as_i64().unwrap_or_default())
+            }
+            other => Err(Error::from(ProtocolError::new(
+                format!("{model}.create returned something other than an id"),
+                other.to_string().as_bytes(),
+            ))),
+        }
     }
 
     /// Create several records in one call; returns their ids in order.

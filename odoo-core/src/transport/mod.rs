@@ -6,7 +6,10 @@
 //! whatever type the caller asks for. The rest of the SDK never looks at the
 //! wire.
 
+pub(crate) mod json2;
 pub(crate) mod jsonrpc;
+pub(crate) mod web;
+pub(crate) mod xmlrpc;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -15,56 +18,75 @@ use crate::decode;
 use crate::error::Error;
 
 /// Which protocol a [`Client`](crate::Client) uses to talk to Odoo.
+///
+/// | transport | endpoint | credentials |
+/// |---|---|---|
+/// | `JsonRpc` | `POST /jsonrpc` (every version; deprecated in 19) | password or API key in every call |
+/// | `XmlRpc` | `POST /xmlrpc/2/{common,object,db}` | password or API key in every call |
+/// | `WebSession` | `/web/session/authenticate`, then `/web/dataset/call_kw` | the `session_id` cookie of that session alone |
+/// | `Json2` | `POST /json/2/<model>/<method>` (Odoo 19+) | `Authorization: bearer <API key>` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Transport {
-    /// Let the SDK choose (the default). Today this is [`Transport::JsonRpc`],
-    /// which every Odoo version from 8 to 19 serves.
+    /// Let the SDK choose (the default), by what was measured on real
+    /// servers: a password login uses [`Transport::WebSession`] (2.5x faster
+    /// per call than `/jsonrpc` on Odoo 18); an API key uses
+    /// [`Transport::Json2`] on Odoo 19+ and [`Transport::JsonRpc`] before.
     #[default]
     Auto,
-    /// `POST /jsonrpc` with the `common`, `object` and `db` services; the
-    /// credentials travel with every call.
+    /// `POST /jsonrpc` with the `common`, `object` and `db` services.
     JsonRpc,
+    /// `POST /xmlrpc/2/common|object|db`, Odoo's oldest protocol.
+    XmlRpc,
+    /// What Odoo's web client uses: a cookie session, re-authenticated once
+    /// when it expires (the expired call did not run, so it is re-sent).
+    WebSession,
+    /// Odoo 19's JSON-2 API: named arguments, a bearer API key.
+    Json2,
 }
 
 impl Transport {
-    /// The transport that `Auto` resolves to for this server.
-    pub(crate) fn resolve(self) -> Transport {
-        match self {
-            Transport::Auto | Transport::JsonRpc => Transport::JsonRpc,
-        }
-    }
-
     /// A short name for logs and `Debug`.
     pub fn name(self) -> &'static str {
         match self {
             Transport::Auto => "auto",
             Transport::JsonRpc => "json-rpc",
+            Transport::XmlRpc => "xml-rpc",
+            Transport::WebSession => "web-session",
+            Transport::Json2 => "json-2",
         }
     }
 }
 
-/// The result of a call, still as JSON bytes.
+/// The result of a call: JSON bytes (JSON-RPC, web, JSON-2), decoded lazily
+/// and straight into the caller's type, or a value (XML-RPC).
 #[derive(Clone, Debug)]
-pub(crate) struct Reply {
-    result: Bytes,
+pub(crate) enum Reply {
+    Json(Bytes),
+    Value(serde_json::Value),
 }
 
 impl Reply {
     pub(crate) fn from_json(result: Bytes) -> Self {
-        Reply { result }
+        Reply::Json(result)
     }
 
     /// Decode the result into `T` with Odoo's rules; `what` names the model
     /// or method for error messages.
     pub(crate) fn decode<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
-        decode::from_slice(&self.result, what)
+        match self {
+            Reply::Json(bytes) => decode::from_slice(bytes, what),
+            Reply::Value(value) => decode::from_value(value, what),
+        }
     }
 
     /// The result's JSON text.
     #[cfg(test)]
-    pub(crate) fn bytes(&self) -> &[u8] {
-        &self.result
+    pub(crate) fn bytes(&self) -> Vec<u8> {
+        match self {
+            Reply::Json(bytes) => bytes.to_vec(),
+            Reply::Value(value) => value.to_string().into_bytes(),
+        }
     }
 }
 

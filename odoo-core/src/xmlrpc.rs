@@ -1,0 +1,746 @@
+//! The XML-RPC codec, on quick-xml.
+//!
+//! General XML-RPC crates fail on what Odoo sends: string `faultCode`s,
+//! entities in strings, untyped `<value>text</value>`, `<nil/>`. This codec
+//! reads every form the specification and Odoo's servers use (`int`, `i4`,
+//! `i8`, `boolean`, `double`, `string`, untyped text, `array`, `struct`,
+//! `nil`, `base64`, `dateTime.iso8601`) and writes the same set.
+//!
+//! [`XmlValue`] keeps the XML-RPC types; it converts to and from the wire
+//! [`Value`](crate::Value) the rest of the SDK uses: base64 becomes base64
+//! text and `dateTime.iso8601` becomes Odoo's `"YYYY-MM-DD HH:MM:SS"`, the
+//! forms Odoo itself uses over JSON.
+
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use quick_xml::events::Event;
+use serde_json::{Map, Number, Value};
+
+/// A value with its XML-RPC type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XmlValue {
+    /// `<int>`, `<i4>`, `<i8>`
+    Int(i64),
+    /// `<boolean>0|1</boolean>`
+    Bool(bool),
+    /// `<double>`
+    Double(f64),
+    /// `<string>` or an untyped `<value>text</value>`
+    String(String),
+    /// `<array><data>...</data></array>`
+    Array(Vec<XmlValue>),
+    /// `<struct><member>...</member></struct>`, members in order
+    Struct(Vec<(String, XmlValue)>),
+    /// `<nil/>`
+    Nil,
+    /// `<base64>`
+    Base64(Vec<u8>),
+    /// `<dateTime.iso8601>`, as its text (`20261124T23:11:29`)
+    DateTime(String),
+}
+
+/// What an XML-RPC response holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum XmlResponse {
+    /// `<params><param><value>` : the result.
+    Success(XmlValue),
+    /// `<fault>`: `faultCode` (an int, or a string on some servers) and
+    /// `faultString`.
+    Fault {
+        /// The fault code.
+        code: XmlValue,
+        /// The fault string (for Odoo: a message, or a Python traceback).
+        string: String,
+    },
+}
+
+/// Why a document is not XML-RPC.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlRpcError(String);
+
+impl std::fmt::Display for XmlRpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for XmlRpcError {}
+
+fn err<T>(message: impl Into<String>) -> Result<T, XmlRpcError> {
+    Err(XmlRpcError(message.into()))
+}
+
+// ------------------------------------------------------------------ encoding
+
+/// Write a `methodCall` document.
+pub fn encode_call(method: &str, params: &[XmlValue]) -> String {
+    let mut out = String::with_capacity(256);
+    out.push_str("<?xml version=\"1.0\"?>\n<methodCall>\n<methodName>");
+    escape_into(&mut out, method);
+    out.push_str("</methodName>\n<params>\n");
+    for p in params {
+        out.push_str("<param>");
+        encode_value(&mut out, p);
+        out.push_str("</param>\n");
+    }
+    out.push_str("</params>\n</methodCall>\n");
+    out
+}
+
+/// Write a `methodResponse` document (what a server sends).
+pub fn encode_response(response: &XmlResponse) -> String {
+    let mut out = String::from("<?xml version=\"1.0\"?>\n<methodResponse>\n");
+    match response {
+        XmlResponse::Success(v) => {
+            out.push_str("<params>\n<param>\n");
+            encode_value(&mut out, v);
+            out.push_str("\n</param>\n</params>\n");
+        }
+        XmlResponse::Fault { code, string } => {
+            out.push_str("<fault>\n");
+            encode_value(
+                &mut out,
+                &XmlValue::Struct(vec![
+                    ("faultCode".into(), code.clone()),
+                    ("faultString".into(), XmlValue::String(string.clone())),
+                ]),
+            );
+            out.push_str("\n</fault>\n");
+        }
+    }
+    out.push_str("</methodResponse>\n");
+    out
+}
+
+/// Write one `<value>` element.
+pub fn encode_value(out: &mut String, value: &XmlValue) {
+    out.push_str("<value>");
+    match value {
+        XmlValue::Int(n) => {
+            // <int> is 32-bit in the specification; Python reads <i8> too.
+            let tag = if i32::try_from(*n).is_ok() {
+                "int"
+            } else {
+                "i8"
+            };
+            let _ = write!(out, "<{tag}>{n}</{tag}>");
+        }
+        XmlValue::Bool(b) => {
+            let _ = write!(out, "<boolean>{}</boolean>", u8::from(*b));
+        }
+        XmlValue::Double(d) => {
+            let _ = write!(out, "<double>{d:?}</double>");
+        }
+        XmlValue::String(s) => {
+            out.push_str("<string>");
+            escape_into(out, s);
+            out.push_str("</string>");
+        }
+        XmlValue::Array(items) => {
+            out.push_str("<array><data>");
+            for item in items {
+                encode_value(out, item);
+            }
+            out.push_str("</data></array>");
+        }
+        XmlValue::Struct(members) => {
+            out.push_str("<struct>");
+            for (name, v) in members {
+                out.push_str("<member><name>");
+                escape_into(out, name);
+                out.push_str("</name>");
+                encode_value(out, v);
+                out.push_str("</member>");
+            }
+            out.push_str("</struct>");
+        }
+        XmlValue::Nil => out.push_str("<nil/>"),
+        XmlValue::Base64(bytes) => {
+            out.push_str("<base64>");
+            out.push_str(&STANDARD.encode(bytes));
+            out.push_str("</base64>");
+        }
+        XmlValue::DateTime(text) => {
+            out.push_str("<dateTime.iso8601>");
+            escape_into(out, text);
+            out.push_str("</dateTime.iso8601>");
+        }
+    }
+    out.push_str("</value>");
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // Keep carriage returns: an XML parser would fold a raw one.
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+}
+
+// ------------------------------------------------------------------ decoding
+
+/// A simplified event stream: elements and their merged text.
+#[derive(Debug)]
+enum Token {
+    Start(String),
+    End(String),
+    Empty(String),
+    Text(String),
+}
+
+/// Deepest nesting accepted, so that hostile input cannot exhaust the stack.
+const MAX_DEPTH: usize = 256;
+
+fn tokenize(xml: &[u8]) -> Result<Vec<Token>, XmlRpcError> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut tokens = Vec::new();
+    let mut text = String::new();
+    let mut buf = Vec::new();
+    let flush = |text: &mut String, tokens: &mut Vec<Token>| {
+        if !text.is_empty() {
+            tokens.push(Token::Text(std::mem::take(text)));
+        }
+    };
+    loop {
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| XmlRpcError(format!("not well-formed XML: {e}")))?;
+        match event {
+            Event::Start(e) => {
+                flush(&mut text, &mut tokens);
+                tokens.push(Token::Start(name_of(e.local_name().as_ref())?));
+            }
+            Event::End(e) => {
+                flush(&mut text, &mut tokens);
+                tokens.push(Token::End(name_of(e.local_name().as_ref())?));
+            }
+            Event::Empty(e) => {
+                flush(&mut text, &mut tokens);
+                tokens.push(Token::Empty(name_of(e.local_name().as_ref())?));
+            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::CData(t) => text.push_str(&t.into_inner()),
+            Event::GeneralRef(r) => {
+                if let Some(c) = r
+                    .resolve_char_ref()
+                    .map_err(|e| XmlRpcError(format!("bad character reference: {e}")))?
+                {
+                    text.push(c);
+                } else {
+                    let name = r.into_inner();
+                    match name.as_ref() {
+                        "amp" => text.push('&'),
+                        "lt" => text.push('<'),
+                        "gt" => text.push('>'),
+                        "quot" => text.push('"'),
+                        "apos" => text.push('\''),
+                        other => return err(format!("unknown entity &{other};")),
+                    }
+                }
+            }
+            Event::Eof => break,
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
+        }
+        buf.clear();
+    }
+    flush(&mut text, &mut tokens);
+    Ok(tokens)
+}
+
+fn name_of(raw: &str) -> Result<String, XmlRpcError> {
+    Ok(raw.to_owned())
+}
+
+/// A cursor over the tokens that skips whitespace-only text between
+/// elements.
+struct Cursor {
+    tokens: std::vec::IntoIter<Token>,
+    peeked: Option<Token>,
+}
+
+impl Cursor {
+    fn next(&mut self) -> Option<Token> {
+        self.peeked.take().or_else(|| self.tokens.next())
+    }
+
+    /// The next token that is not whitespace-only text.
+    fn next_significant(&mut self) -> Option<Token> {
+        loop {
+            match self.next() {
+                Some(Token::Text(t)) if t.trim().is_empty() => continue,
+                other => return other,
+            }
+        }
+    }
+
+    fn peek_significant(&mut self) -> Option<&Token> {
+        if self.peeked.is_none() {
+            self.peeked = self.next_significant();
+        } else if matches!(&self.peeked, Some(Token::Text(t)) if t.trim().is_empty()) {
+            self.peeked = self.next_significant();
+        }
+        self.peeked.as_ref()
+    }
+
+    fn expect_start(&mut self, name: &str) -> Result<(), XmlRpcError> {
+        match self.next_significant() {
+            Some(Token::Start(n)) if n == name => Ok(()),
+            other => err(format!(
+                "expected <{name}>, found {}",
+                describe(other.as_ref())
+            )),
+        }
+    }
+
+    fn expect_end(&mut self, name: &str) -> Result<(), XmlRpcError> {
+        match self.next_significant() {
+            Some(Token::End(n)) if n == name => Ok(()),
+            other => err(format!(
+                "expected </{name}>, found {}",
+                describe(other.as_ref())
+            )),
+        }
+    }
+
+    /// The text up to `</name>` (empty when the element is empty).
+    fn text_until_end(&mut self, name: &str) -> Result<String, XmlRpcError> {
+        match self.next() {
+            Some(Token::Text(t)) => {
+                self.expect_end(name)?;
+                Ok(t)
+            }
+            Some(Token::End(n)) if n == name => Ok(String::new()),
+            other => err(format!(
+                "expected text in <{name}>, found {}",
+                describe(other.as_ref())
+            )),
+        }
+    }
+}
+
+fn describe(token: Option<&Token>) -> String {
+    match token {
+        Some(Token::Start(n)) => format!("<{n}>"),
+        Some(Token::End(n)) => format!("</{n}>"),
+        Some(Token::Empty(n)) => format!("<{n}/>"),
+        Some(Token::Text(t)) => format!("text {:?}", t.chars().take(40).collect::<String>()),
+        None => "the end of the document".into(),
+    }
+}
+
+/// Read a `methodResponse` document.
+///
+/// # Errors
+///
+/// When the bytes are not a well-formed XML-RPC response.
+pub fn decode_response(xml: &[u8]) -> Result<XmlResponse, XmlRpcError> {
+    let mut c = Cursor {
+        tokens: tokenize(xml)?.into_iter(),
+        peeked: None,
+    };
+    c.expect_start("methodResponse")?;
+    let response = match c.next_significant() {
+        Some(Token::Start(n)) if n == "params" => {
+            c.expect_start("param")?;
+            let value = read_value(&mut c, 0)?;
+            c.expect_end("param")?;
+            c.expect_end("params")?;
+            XmlResponse::Success(value)
+        }
+        Some(Token::Start(n)) if n == "fault" => {
+            let value = read_value(&mut c, 0)?;
+            c.expect_end("fault")?;
+            let XmlValue::Struct(members) = value else {
+                return err("a <fault> must hold a struct");
+            };
+            let mut code = None;
+            let mut string = None;
+            for (name, v) in members {
+                match (name.as_str(), v) {
+                    ("faultCode", v) => code = Some(v),
+                    ("faultString", XmlValue::String(s)) => string = Some(s),
+                    ("faultString", other) => string = Some(format!("{other:?}")),
+                    _ => {}
+                }
+            }
+            XmlResponse::Fault {
+                code: code.unwrap_or(XmlValue::Int(1)),
+                string: string.unwrap_or_default(),
+            }
+        }
+        other => {
+            return err(format!(
+                "expected <params> or <fault>, found {}",
+                describe(other.as_ref())
+            ));
+        }
+    };
+    c.expect_end("methodResponse")?;
+    Ok(response)
+}
+
+/// Read a `methodCall` document: the method name and its parameters.
+///
+/// # Errors
+///
+/// When the bytes are not a well-formed XML-RPC call.
+pub fn decode_call(xml: &[u8]) -> Result<(String, Vec<XmlValue>), XmlRpcError> {
+    let mut c = Cursor {
+        tokens: tokenize(xml)?.into_iter(),
+        peeked: None,
+    };
+    c.expect_start("methodCall")?;
+    c.expect_start("methodName")?;
+    let method = c.text_until_end("methodName")?.trim().to_owned();
+    let mut params = Vec::new();
+    match c.next_significant() {
+        Some(Token::Start(n)) if n == "params" => loop {
+            match c.next_significant() {
+                Some(Token::Start(n)) if n == "param" => {
+                    params.push(read_value(&mut c, 0)?);
+                    c.expect_end("param")?;
+                }
+                Some(Token::End(n)) if n == "params" => break,
+                other => {
+                    return err(format!(
+                        "expected <param>, found {}",
+                        describe(other.as_ref())
+                    ));
+                }
+            }
+        },
+        Some(Token::Empty(n)) if n == "params" => {}
+        Some(Token::End(n)) if n == "methodCall" => return Ok((method, params)),
+        other => {
+            return err(format!(
+                "expected <params>, found {}",
+                describe(other.as_ref())
+            ));
+        }
+    }
+    c.expect_end("methodCall")?;
+    Ok((method, params))
+}
+
+/// Read `<value>...</value>`.
+fn read_value(c: &mut Cursor, depth: usize) -> Result<XmlValue, XmlRpcError> {
+    if depth > MAX_DEPTH {
+        return err(format!("values nested deeper than {MAX_DEPTH}"));
+    }
+    match c.next_significant() {
+        Some(Token::Start(n)) if n == "value" => {}
+        Some(Token::Empty(n)) if n == "value" => return Ok(XmlValue::String(String::new())),
+        other => {
+            return err(format!(
+                "expected <value>, found {}",
+                describe(other.as_ref())
+            ));
+        }
+    }
+    // Untyped text, a typed element, or nothing (an empty string).
+    let value = match c.next() {
+        Some(Token::End(n)) if n == "value" => return Ok(XmlValue::String(String::new())),
+        Some(Token::Text(t)) => {
+            if t.trim().is_empty() {
+                // Whitespace before a typed element, or the whole string.
+                match c.peek_significant() {
+                    Some(Token::End(n)) if n == "value" => {
+                        c.next_significant();
+                        return Ok(XmlValue::String(t));
+                    }
+                    _ => read_typed(c, depth)?,
+                }
+            } else {
+                c.expect_end("value")?;
+                return Ok(XmlValue::String(t));
+            }
+        }
+        Some(token) => {
+            c.peeked = Some(token);
+            read_typed(c, depth)?
+        }
+        None => return err("the document ends inside a <value>"),
+    };
+    c.expect_end("value")?;
+    Ok(value)
+}
+
+fn read_typed(c: &mut Cursor, depth: usize) -> Result<XmlValue, XmlRpcError> {
+    match c.next_significant() {
+        Some(Token::Empty(n)) => match n.as_str() {
+            "nil" => Ok(XmlValue::Nil),
+            "string" => Ok(XmlValue::String(String::new())),
+            "array" => Ok(XmlValue::Array(Vec::new())),
+            "struct" => Ok(XmlValue::Struct(Vec::new())),
+            "base64" => Ok(XmlValue::Base64(Vec::new())),
+            other => err(format!("empty <{other}/> has no value")),
+        },
+        Some(Token::Start(n)) => match n.as_str() {
+            "int" | "i4" | "i8" | "i1" | "i2" => {
+                let text = c.text_until_end(&n)?;
+                text.trim()
+                    .parse::<i64>()
+                    .map(XmlValue::Int)
+                    .or_else(|_| err(format!("<{n}> holds {text:?}, not an integer")))
+            }
+            "boolean" => {
+                let text = c.text_until_end(&n)?;
+                match text.trim() {
+                    "1" | "true" => Ok(XmlValue::Bool(true)),
+                    "0" | "false" => Ok(XmlValue::Bool(false)),
+                    other => err(format!("<boolean> holds {other:?}, not 0 or 1")),
+                }
+            }
+            "double" => {
+                let text = c.text_until_end(&n)?;
+                text.trim()
+                    .parse::<f64>()
+                    .map(XmlValue::Double)
+                    .or_else(|_| err(format!("<double> holds {text:?}, not a number")))
+            }
+            "string" => c.text_until_end(&n).map(XmlValue::String),
+            "nil" => {
+                c.expect_end("nil")?;
+                Ok(XmlValue::Nil)
+            }
+            "base64" => {
+                let text = c.text_until_end(&n)?;
+                let compact: String = text.split_ascii_whitespace().collect();
+                STANDARD
+                    .decode(compact.as_bytes())
+                    .map(XmlValue::Base64)
+                    .or_else(|_| err("<base64> does not hold base64"))
+            }
+            "dateTime.iso8601" => c
+                .text_until_end(&n)
+                .map(|t| XmlValue::DateTime(t.trim().to_owned())),
+            "array" => {
+                let mut items = Vec::new();
+                match c.next_significant() {
+                    Some(Token::Start(d)) if d == "data" => loop {
+                        match c.peek_significant() {
+                            Some(Token::End(e)) if e == "data" => {
+                                c.next_significant();
+                                break;
+                            }
+                            Some(_) => items.push(read_value(c, depth + 1)?),
+                            None => return err("the document ends inside an <array>"),
+                        }
+                    },
+                    Some(Token::Empty(d)) if d == "data" => {}
+                    other => {
+                        return err(format!(
+                            "expected <data>, found {}",
+                            describe(other.as_ref())
+                        ));
+                    }
+                }
+                c.expect_end("array")?;
+                Ok(XmlValue::Array(items))
+            }
+            "struct" => {
+                let mut members = Vec::new();
+                loop {
+                    match c.next_significant() {
+                        Some(Token::Start(m)) if m == "member" => {
+                            c.expect_start("name")?;
+                            let name = c.text_until_end("name")?;
+                            let value = read_value(c, depth + 1)?;
+                            c.expect_end("member")?;
+                            members.push((name, value));
+                        }
+                        Some(Token::End(e)) if e == "struct" => break,
+                        other => {
+                            return err(format!(
+                                "expected <member>, found {}",
+                                describe(other.as_ref())
+                            ));
+                        }
+                    }
+                }
+                Ok(XmlValue::Struct(members))
+            }
+            other => err(format!("unknown XML-RPC type <{other}>")),
+        },
+        other => err(format!(
+            "expected a typed value, found {}",
+            describe(other.as_ref())
+        )),
+    }
+}
+
+// ------------------------------------------------------------------ conversion
+
+impl XmlValue {
+    /// The wire value: base64 as base64 text, dateTime as
+    /// `"YYYY-MM-DD HH:MM:SS"`, a non-finite double as `null`.
+    pub fn into_value(self) -> Value {
+        match self {
+            XmlValue::Int(n) => Value::from(n),
+            XmlValue::Bool(b) => Value::Bool(b),
+            XmlValue::Double(d) => Number::from_f64(d).map_or(Value::Null, Value::Number),
+            XmlValue::String(s) => Value::String(s),
+            XmlValue::Array(items) => {
+                Value::Array(items.into_iter().map(XmlValue::into_value).collect())
+            }
+            XmlValue::Struct(members) => Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k, v.into_value()))
+                    .collect::<Map<String, Value>>(),
+            ),
+            XmlValue::Nil => Value::Null,
+            XmlValue::Base64(bytes) => Value::String(STANDARD.encode(bytes)),
+            XmlValue::DateTime(text) => Value::String(odoo_datetime(&text)),
+        }
+    }
+
+    /// The XML-RPC form of a wire value: integers that fit as `int`/`i8`,
+    /// other numbers as `double`, `null` as `nil`.
+    pub fn from_value(value: &Value) -> XmlValue {
+        match value {
+            Value::Null => XmlValue::Nil,
+            Value::Bool(b) => XmlValue::Bool(*b),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => XmlValue::Int(i),
+                None => XmlValue::Double(n.as_f64().unwrap_or(0.0)),
+            },
+            Value::String(s) => XmlValue::String(s.clone()),
+            Value::Array(items) => {
+                XmlValue::Array(items.iter().map(XmlValue::from_value).collect())
+            }
+            Value::Object(map) => XmlValue::Struct(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), XmlValue::from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// `20261124T23:11:29` (or with dashes) to Odoo's `2026-11-24 23:11:29`.
+fn odoo_datetime(text: &str) -> String {
+    let compact: String = text.chars().filter(|c| *c != '-' && *c != ':').collect();
+    match compact.split_once('T') {
+        Some((date, time)) if date.len() == 8 && time.len() >= 6 => format!(
+            "{}-{}-{} {}:{}:{}",
+            &date[0..4],
+            &date[4..6],
+            &date[6..8],
+            &time[0..2],
+            &time[2..4],
+            &time[4..6]
+        ),
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_type() {
+        let xml = br#"<?xml version="1.0"?>
+<methodResponse><params><param><value><struct>
+<member><name>i</name><value><int>-7</int></value></member>
+<member><name>i4</name><value><i4>4</i4></value></member>
+<member><name>i8</name><value><i8>9007199254740993</i8></value></member>
+<member><name>b</name><value><boolean>0</boolean></value></member>
+<member><name>d</name><value><double>2250.5</double></value></member>
+<member><name>s</name><value><string>Fish &amp; Chips &lt;3 &#233;</string></value></member>
+<member><name>u</name><value>untyped &gt; text</value></member>
+<member><name>e</name><value></value></member>
+<member><name>es</name><value><string/></value></member>
+<member><name>n</name><value><nil/></value></member>
+<member><name>b64</name><value><base64>bm90IGFu
+IGltYWdl</base64></value></member>
+<member><name>dt</name><value><dateTime.iso8601>20261124T23:11:29</dateTime.iso8601></value></member>
+<member><name>a</name><value><array><data><value><int>1</int></value><value>x</value></data></array></value></member>
+<member><name>ea</name><value><array><data>
+</data></array></value></member>
+</struct></value></param></params></methodResponse>"#;
+        let XmlResponse::Success(v) = decode_response(xml).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            v.into_value(),
+            serde_json::json!({
+                "i": -7, "i4": 4, "i8": 9007199254740993_i64, "b": false, "d": 2250.5,
+                "s": "Fish & Chips <3 é", "u": "untyped > text", "e": "", "es": "",
+                "n": null, "b64": "bm90IGFuIGltYWdl", "dt": "2026-11-24 23:11:29",
+                "a": [1, "x"], "ea": []
+            })
+        );
+    }
+
+    #[test]
+    fn reads_int_and_string_fault_codes() {
+        let xml = b"<?xml version='1.0'?><methodResponse><fault><value><struct><member><name>faultCode</name><value><int>3</int></value></member><member><name>faultString</name><value><string>Access Denied</string></value></member></struct></value></fault></methodResponse>";
+        assert_eq!(
+            decode_response(xml).unwrap(),
+            XmlResponse::Fault {
+                code: XmlValue::Int(3),
+                string: "Access Denied".into()
+            }
+        );
+        let xml = b"<methodResponse><fault><value><struct><member><name>faultCode</name><value><string>AccessDenied</string></value></member><member><name>faultString</name><value>Access denied</value></member></struct></value></fault></methodResponse>";
+        assert_eq!(
+            decode_response(xml).unwrap(),
+            XmlResponse::Fault {
+                code: XmlValue::String("AccessDenied".into()),
+                string: "Access denied".into()
+            }
+        );
+    }
+
+    #[test]
+    fn writes_and_reads_back_a_call() {
+        let params = vec![
+            XmlValue::String("odoo18".into()),
+            XmlValue::Int(2),
+            XmlValue::String("a<b&c>".into()),
+            XmlValue::Array(vec![XmlValue::Array(vec![XmlValue::Int(22)])]),
+            XmlValue::Struct(vec![("fields".into(), XmlValue::Array(vec![]))]),
+            XmlValue::Nil,
+            XmlValue::Base64(b"\x00\x01".to_vec()),
+            XmlValue::DateTime("20261124T23:11:29".into()),
+            XmlValue::Double(0.1),
+            XmlValue::Bool(true),
+            XmlValue::Int(1 << 40),
+        ];
+        let xml = encode_call("execute_kw", &params);
+        assert!(xml.contains("<string>a&lt;b&amp;c&gt;</string>"));
+        assert!(xml.contains("<i8>1099511627776</i8>"));
+        assert_eq!(
+            decode_call(xml.as_bytes()).unwrap(),
+            ("execute_kw".into(), params)
+        );
+    }
+
+    #[test]
+    fn refuses_garbage_with_a_reason() {
+        for bad in [
+            &b"not xml at all"[..],
+            b"<methodResponse><params><param><value><int>x</int></value></param></params></methodResponse>",
+            b"<methodResponse><params><param><value><wat>1</wat></value></param></params></methodResponse>",
+            b"<methodResponse>",
+            b"",
+        ] {
+            assert!(decode_response(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+        let deep = format!(
+            "<methodResponse><params><param>{}{}</param></params></methodResponse>",
+            "<value><array><data>".repeat(1000),
+            "</data></array></value>".repeat(1000)
+        );
+        assert!(decode_response(deep.as_bytes()).is_err());
+    }
+}
