@@ -117,11 +117,50 @@ impl Fault {
 
     /// A Python-style traceback text ending with the exception line.
     pub fn debug(&self) -> String {
+        self.traceback(TRACEBACK_HEAD)
+    }
+
+    /// A Python-style traceback: `head` (which starts with
+    /// `Traceback (most recent call last):` and lists frames), a frame of the
+    /// mock, then the exception line.
+    pub fn traceback(&self, head: &str) -> String {
         format!(
-            "{TRACEBACK_HEAD}  File \"/opt/odoo/odoo18/odoo/mock.py\", line 1, in odoo_mock\n    raise {}\n{}\n",
+            "{head}  File \"/opt/odoo/odoo18/odoo/mock.py\", line 1, in odoo_mock\n    raise {}\n{}\n",
             self.name.rsplit('.').next().unwrap_or("Exception"),
             self.exception_line()
         )
+    }
+
+    /// The exception line alone, as `traceback.format_exception_only` prints it.
+    pub fn exception_only(&self) -> String {
+        format!("{}\n", self.exception_line())
+    }
+
+    /// The `error` object of a JSON-RPC error response as Odoo `version`
+    /// (18 or 19) sends it: 19 uses code 0 where 18 used 200 (100 stays 100)
+    /// and sends only the exception line as the debug text of an AccessDenied.
+    pub fn jsonrpc_error_for(&self, version: u32) -> Value {
+        if version < 19 {
+            return self.jsonrpc_error();
+        }
+        let code = if self.code == 100 { 100 } else { 0 };
+        let message = if self.code == 100 {
+            "Odoo Session Expired"
+        } else {
+            "Odoo Server Error"
+        };
+        let debug = if self.is_access_denied() {
+            self.exception_only()
+        } else {
+            self.debug()
+        };
+        json!({"code": code, "message": message, "data": {
+            "name": self.name,
+            "message": self.message,
+            "arguments": self.arguments,
+            "context": {},
+            "debug": debug,
+        }})
     }
 
     /// The `error.data` object of a JSON-RPC error response.

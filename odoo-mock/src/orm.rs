@@ -37,6 +37,8 @@ pub struct RecordedCall {
     pub args: Value,
     /// Keyword arguments.
     pub kwargs: Value,
+    /// The protocol the call came by: `"jsonrpc"`, `"xmlrpc"`, `"web"` or `"json2"`.
+    pub protocol: String,
 }
 
 /// One database: schema, records, credentials and the call log.
@@ -157,6 +159,7 @@ impl Database {
 
     /// The protocol entry point: record the call, check `uid`'s password or
     /// API key (AccessDenied otherwise), then [`Database::execute_kw`].
+    /// Recorded with protocol `"jsonrpc"`; see [`Database::call_via`].
     ///
     /// # Errors
     /// The Odoo exception the call raises.
@@ -169,17 +172,76 @@ impl Database {
         args: Vec<Value>,
         kwargs: Map<String, Value>,
     ) -> Result<Value, Fault> {
-        lock(&self.calls).push(RecordedCall {
-            uid,
-            model: model.to_string(),
-            method: method.to_string(),
-            args: Value::Array(args.clone()),
-            kwargs: Value::Object(kwargs.clone()),
-        });
+        self.call_via("jsonrpc", uid, secret, model, method, args, kwargs)
+    }
+
+    /// [`Database::call`] for a given protocol name (recorded in [`RecordedCall::protocol`]).
+    ///
+    /// # Errors
+    /// The Odoo exception the call raises.
+    #[allow(clippy::too_many_arguments)]
+    pub fn call_via(
+        &self,
+        protocol: &str,
+        uid: i64,
+        secret: &str,
+        model: &str,
+        method: &str,
+        args: Vec<Value>,
+        kwargs: Map<String, Value>,
+    ) -> Result<Value, Fault> {
+        self.record_call(protocol, uid, model, method, &args, &kwargs);
         if !self.check_credentials(uid, secret) {
             return Err(Fault::access_denied());
         }
         self.execute_kw(uid, model, method, args, kwargs)
+    }
+
+    /// Record a model call in the call log without running it.
+    pub fn record_call(
+        &self,
+        protocol: &str,
+        uid: i64,
+        model: &str,
+        method: &str,
+        args: &[Value],
+        kwargs: &Map<String, Value>,
+    ) {
+        lock(&self.calls).push(RecordedCall {
+            uid,
+            model: model.to_string(),
+            method: method.to_string(),
+            args: Value::Array(args.to_vec()),
+            kwargs: Value::Object(kwargs.clone()),
+            protocol: protocol.to_string(),
+        });
+    }
+
+    /// The uid owning the API key `key`, if any (API keys only, not passwords).
+    pub fn uid_for_api_key(&self, key: &str) -> Option<i64> {
+        let (login, _) = self.api_keys.iter().find(|(_, k)| k == key)?;
+        self.users.iter().find(|u| &u.login == login).map(|u| u.uid)
+    }
+
+    /// Is `model` a known model?
+    pub fn has_model(&self, model: &str) -> bool {
+        self.schema.model(model).is_some()
+    }
+
+    /// The schema behind the database.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// A copy of record `id` of `model` as stored (no access check), if it exists.
+    pub fn raw_record(&self, model: &str, id: i64) -> Option<Map<String, Value>> {
+        lock(&self.store).get(model, id).cloned()
+    }
+
+    /// Is `uid` an administrator (superuser or Settings group)?
+    pub fn is_admin(&self, uid: i64) -> bool {
+        let store = lock(&self.store);
+        UserInfo::load(&store, uid).is_some_and(|u| u.is_system())
     }
 
     /// Run `model.method(*args, **kwargs)` as `uid` (credentials already checked).

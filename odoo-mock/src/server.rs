@@ -7,22 +7,25 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
 use axum::routing::post;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::orm::{Database, MockUser, RecordedCall};
-use crate::protocol::jsonrpc;
+use crate::protocol::web::{self, WebSessions};
+use crate::protocol::{Reply, json2, jsonrpc, xmlrpc};
 
 /// Shared state of one running server.
 #[derive(Debug)]
 struct AppState {
     db: Database,
+    version: u32,
+    url: String,
+    sessions: WebSessions,
     requests: AtomicU64,
-    cookie_counter: AtomicU64,
 }
 
 type Shared = Arc<AppState>;
@@ -42,6 +45,7 @@ pub struct MockServerBuilder {
     port: u16,
     database: Option<String>,
     api_keys: Vec<(String, String)>,
+    version: Option<u32>,
 }
 
 impl MockServerBuilder {
@@ -57,6 +61,21 @@ impl MockServerBuilder {
         self
     }
 
+    /// The Odoo version to imitate: 18 (the default) or 19. Anything below
+    /// 19 behaves as 18, anything above as 19.
+    ///
+    /// As 18, `/json/2/...` answers a 303 redirect to `/web/login` and
+    /// `/web/version` a 404 page, like a real Odoo 18. As 19, JSON-2,
+    /// `/web/version`, `/json/version` and `/doc-bearer/...` work,
+    /// `common.version` and `version_info` report 19.0, and JSON-RPC errors
+    /// carry code 0 instead of 200. The demo data is the Odoo 18 dataset in
+    /// both modes: uids are those of the 18 captures (admin 2, alice 8, bob 9),
+    /// whereas the Odoo 19 captures have alice 7 and bob 8.
+    pub fn odoo_version(mut self, version: u32) -> Self {
+        self.version = Some(version);
+        self
+    }
+
     /// Give `login` an API key, usable in place of its password.
     pub fn api_key(mut self, login: impl Into<String>, key: impl Into<String>) -> Self {
         self.api_keys.push((login.into(), key.into()));
@@ -69,14 +88,20 @@ impl MockServerBuilder {
     /// When the port cannot be bound.
     pub async fn start(self) -> std::io::Result<MockServer> {
         let name = self.database.unwrap_or_else(|| "odoo18".to_string());
-        let state = Arc::new(AppState {
-            db: Database::new(name, self.api_keys),
-            requests: AtomicU64::new(0),
-            cookie_counter: AtomicU64::new(0),
-        });
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
+        let version = match self.version.unwrap_or(18) {
+            v if v >= 19 => 19,
+            _ => 18,
+        };
+        let state = Arc::new(AppState {
+            db: Database::new(name, self.api_keys),
+            version,
+            url: format!("http://{addr}"),
+            sessions: WebSessions::default(),
+            requests: AtomicU64::new(0),
+        });
         let app = router(state.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -124,7 +149,29 @@ impl MockServer {
         self.state.db.users()
     }
 
-    /// Every `execute_kw` received so far, in order.
+    /// The Odoo version the server imitates (18 or 19).
+    pub fn odoo_version(&self) -> u32 {
+        self.state.version
+    }
+
+    /// Expire every web session: their cookies now get the code-100
+    /// `SessionExpiredException` reply.
+    pub fn expire_web_sessions(&self) {
+        self.state.sessions.clear();
+    }
+
+    /// Expire one web session by its `session_id`; false if it was not alive.
+    pub fn expire_web_session(&self, session_id: &str) -> bool {
+        self.state.sessions.remove(session_id)
+    }
+
+    /// How many web sessions are alive.
+    pub fn web_session_count(&self) -> usize {
+        self.state.sessions.len()
+    }
+
+    /// Every model call received so far, from every protocol, in order
+    /// (see [`RecordedCall::protocol`]).
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.state.db.calls()
     }
@@ -175,8 +222,7 @@ impl Drop for MockServer {
 fn router(state: Shared) -> Router {
     Router::new()
         .route("/jsonrpc", post(jsonrpc_endpoint))
-        .route("/web/webclient/version_info", post(version_info_endpoint))
-        .fallback(not_found)
+        .fallback(dispatch)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_requests,
@@ -193,83 +239,100 @@ async fn count_requests(
     next.run(req).await
 }
 
-fn json_response(body: &Value) -> Response {
-    let bytes = serde_json::to_vec(body).unwrap_or_default();
-    (
-        StatusCode::OK,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        )],
-        bytes,
-    )
-        .into_response()
-}
-
-fn bad_json() -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
-        "Invalid JSON data",
-    )
-        .into_response()
-}
-
-async fn jsonrpc_endpoint(State(state): State<Shared>, body: Bytes) -> Response {
-    let Ok(parsed) = serde_json::from_slice::<Value>(&body) else {
-        return bad_json();
-    };
-    let db = &state.db;
-    let response = jsonrpc::handle(db, &parsed);
-    json_response(&response)
-}
-
-async fn version_info_endpoint(State(state): State<Shared>, body: Bytes) -> Response {
-    let Ok(parsed) = serde_json::from_slice::<Value>(&body) else {
-        return bad_json();
-    };
-    let id = parsed.get("id").cloned().unwrap_or(Value::Null);
-    let mut resp = json_response(&jsonrpc::success(&id, Database::version_info()));
-    let sid = new_session_id(&state);
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "session_id={sid}; Expires={}; Max-Age=604800; HttpOnly; Path=/",
-        (chrono::Utc::now() + chrono::Duration::days(365)).format("%a, %d %b %Y %H:%M:%S GMT")
-    )) {
-        resp.headers_mut().insert(header::SET_COOKIE, v);
+fn into_response(reply: Reply) -> Response {
+    let mut resp = Response::new(axum::body::Body::from(reply.body));
+    *resp.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (k, v) in reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            resp.headers_mut().append(name, value);
+        }
     }
     resp
 }
 
-async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
-        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.</p>\n",
-    )
-        .into_response()
+async fn jsonrpc_endpoint(State(state): State<Shared>, body: Bytes) -> Response {
+    let Ok(parsed) = serde_json::from_slice::<Value>(&body) else {
+        return into_response(web::invalid_json());
+    };
+    let response = jsonrpc::handle_for(&state.db, state.version, &parsed);
+    into_response(Reply::json(200, &response))
 }
 
-/// A fresh, unguessable-enough 84-character session id.
-fn new_session_id(state: &AppState) -> String {
-    use std::hash::{BuildHasher, Hasher};
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let n = state.cookie_counter.fetch_add(1, Ordering::Relaxed);
-    let mut out = String::with_capacity(84);
-    let mut i = 0u64;
-    while out.len() < 84 {
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u64(n);
-        h.write_u64(i);
-        let mut x = h.finish();
-        for _ in 0..10 {
-            out.push(char::from(ALPHABET[(x & 63) as usize]));
-            x >>= 6;
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Every route but `/jsonrpc`, dispatched by path.
+async fn dispatch(
+    State(state): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path();
+    let db = &state.db;
+    let version = state.version;
+    let cookie = header(&headers, "cookie");
+    let reply = if let Some(service) = path
+        .strip_prefix("/xmlrpc/2/")
+        .map(|s| (s, false))
+        .or_else(|| path.strip_prefix("/xmlrpc/").map(|s| (s, true)))
+        .filter(|(s, _)| !s.is_empty() && !s.contains('/'))
+        .filter(|_| method == Method::POST)
+    {
+        let doc = xmlrpc::handle(db, version, service.0, service.1, &body);
+        Reply::xml(doc)
+    } else if method == Method::POST
+        && (matches!(
+            path,
+            "/web/session/authenticate"
+                | "/web/session/get_session_info"
+                | "/web/session/destroy"
+                | "/web/webclient/version_info"
+        ) || path == "/web/dataset/call_kw"
+            || path.starts_with("/web/dataset/call_kw/"))
+    {
+        let req = web::WebRequest {
+            path,
+            content_type: header(&headers, "content-type"),
+            cookie,
+            body: &body,
+            base_url: &state.url,
+        };
+        web::handle(db, version, &state.sessions, &req)
+    } else if path == "/web/version" || path == "/json/version" {
+        json2::version_route(version, method.as_str(), &state.sessions, path)
+    } else if path == "/json/2" || path.starts_with("/json/2/") || path.starts_with("/doc-bearer/") {
+        let sec_fetch = header(&headers, "sec-fetch-dest") == Some("document")
+            && header(&headers, "sec-fetch-mode") == Some("navigate")
+            && matches!(header(&headers, "sec-fetch-site"), Some("none" | "same-origin"))
+            && header(&headers, "sec-fetch-user") == Some("?1");
+        let req = json2::Json2Request {
+            http_method: method.as_str(),
+            path,
+            content_type: header(&headers, "content-type"),
+            authorization: header(&headers, "authorization"),
+            database: header(&headers, "x-odoo-database"),
+            cookie,
+            sec_fetch_navigation: sec_fetch,
+            body: &body,
+        };
+        if path.starts_with("/doc-bearer/") {
+            if method == Method::GET {
+                json2::doc_bearer(db, version, &state.sessions, &req)
+            } else {
+                Reply::not_found()
+            }
+        } else {
+            json2::handle(db, version, &state.sessions, &req)
         }
-        i += 1;
-    }
-    out.truncate(84);
-    out
+    } else {
+        Reply::not_found()
+    };
+    into_response(reply)
 }

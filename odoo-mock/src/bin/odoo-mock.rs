@@ -1,4 +1,4 @@
-//! `odoo-mock`: run the embedded Odoo 18 compatible server until Ctrl-C.
+//! `odoo-mock`: run the embedded Odoo 18/19 compatible server until Ctrl-C.
 
 use clap::Parser;
 
@@ -6,7 +6,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(
     name = "odoo-mock",
-    about = "An embedded Odoo 18 compatible server (JSON-RPC)"
+    about = "An embedded Odoo 18/19 compatible server (JSON-RPC, XML-RPC, web session, JSON-2)"
 )]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
@@ -15,6 +15,10 @@ struct Args {
     /// Database name.
     #[arg(long, default_value = "odoo18")]
     db: String,
+    /// The Odoo version to imitate: 18 or 19 (19 serves JSON-2). The demo
+    /// data is the Odoo 18 dataset either way (alice uid 8, bob 9).
+    #[arg(long = "odoo-version", default_value_t = 18, value_parser = clap::value_parser!(u32).range(18..=19))]
+    odoo_version: u32,
     /// API key for a user, as LOGIN=KEY (repeatable).
     #[arg(long = "api-key", value_name = "LOGIN=KEY")]
     api_key: Vec<String>,
@@ -25,7 +29,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let mut builder = odoo_mock::MockServer::builder()
         .port(args.port)
-        .database(args.db);
+        .database(args.db)
+        .odoo_version(args.odoo_version);
     for pair in &args.api_key {
         let Some((login, key)) = pair.split_once('=') else {
             return Err(format!("--api-key must look like LOGIN=KEY, got {pair:?}").into());
@@ -35,6 +40,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = builder.start().await?;
     println!("odoo-mock listening on {}", server.url());
     println!("database: {}", server.database());
+    println!("imitating Odoo {}.0", server.odoo_version());
     println!("users (login / password / uid):");
     for u in server.users() {
         println!("  {} / {} / {}  ({})", u.login, u.password, u.uid, u.name);
