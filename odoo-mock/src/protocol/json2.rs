@@ -469,13 +469,20 @@ fn call(
         }]
     };
     db.record_call("json2", uid, model, method, &args, &kwargs);
-    let result = match method {
+    if let Some(Value::String(d)) = kwargs.get("domain") {
+        let f = Fault::type_error(format!(
+            "Domain() invalid argument type for domain: {}",
+            crate::faults::py_repr_str(d)
+        ));
+        return Err((500, f));
+    }
+    let result = super::check_context_19(version, &kwargs).and_then(|()| match method {
         "formatted_read_group" | "web_read_group" => {
             formatted_read_group(db, uid, model, method, kwargs)
         }
         _ => db.execute_kw(uid, model, method, args, kwargs),
-    }
-    .map_err(|f| {
+    });
+    let result = result.map_err(|f| {
         let f = adapt_fault(version, model, method, f);
         (status_of(&f), f)
     })?;
@@ -552,7 +559,13 @@ fn formatted_read_group(
         .map(|g| {
             let mut out = Map::new();
             for k in &group_keys {
-                out.insert(k.clone(), g.get(k).cloned().unwrap_or(Value::Bool(false)));
+                let v = g.get(k).cloned().unwrap_or(Value::Bool(false));
+                // date groups: [start, label] in 19
+                let v = match g.get("__range").and_then(|r| r.get(k)).and_then(|r| r.get("from")) {
+                    Some(from) if !v.is_array() && v != Value::Bool(false) => json!([from, v]),
+                    _ => v,
+                };
+                out.insert(k.clone(), v);
             }
             out.insert(
                 "__extra_domain".into(),
@@ -565,10 +578,12 @@ fn formatted_read_group(
                 let field = a.split(':').next().unwrap_or(a);
                 out.insert(a.clone(), g.get(field).cloned().unwrap_or(Value::Bool(false)));
             }
-            out.insert(
-                "__count".into(),
-                g.get("__count").cloned().unwrap_or_else(|| json!(0)),
-            );
+            if method == "web_read_group" || aggregates.iter().any(|a| a == "__count") {
+                out.insert(
+                    "__count".into(),
+                    g.get("__count").cloned().unwrap_or_else(|| json!(0)),
+                );
+            }
             Value::Object(out)
         })
         .collect();

@@ -35,17 +35,50 @@ pub fn server_version(version: u32) -> &'static str {
 }
 
 /// Reword a fault the way Odoo `version` words it (19 names the model in the
-/// private-method message).
+/// private-method message, says "condition" for a domain leaf, and calls
+/// the Settings group "Role / Administrator").
 pub fn adapt_fault(version: u32, model: &str, method: &str, mut fault: Fault) -> Fault {
-    if version >= 19
-        && fault.name == "odoo.exceptions.AccessError"
-        && fault.message == format!("Private methods (such as {method}) cannot be called remotely.")
+    if version < 19 {
+        return fault;
+    }
+    let mut msg = fault.message.clone();
+    if fault.name == "odoo.exceptions.AccessError"
+        && msg == format!("Private methods (such as {method}) cannot be called remotely.")
     {
-        let msg = format!("Private methods (such as '{model}.{method}') cannot be called remotely.");
+        msg = format!("Private methods (such as '{model}.{method}') cannot be called remotely.");
+    }
+    if fault.name == "builtins.ValueError" && msg.starts_with("Invalid field ") {
+        msg = msg.replacen(" in leaf (", " in condition (", 1);
+    }
+    if fault.name == "odoo.exceptions.AccessError" {
+        msg = msg.replace("\t- Administration/Settings", "\t- Role / Administrator");
+    }
+    if msg != fault.message {
         fault.arguments = vec![Value::String(msg.clone())];
         fault.message = msg;
     }
     fault
+}
+
+/// Odoo 19 checks made before a call, where the 19 server differs from the
+/// 18 dataset: only `en_US` is installed there.
+///
+/// # Errors
+/// `UserError` "Invalid language code" for another language.
+pub fn check_context_19(version: u32, kwargs: &Map<String, Value>) -> Result<(), Fault> {
+    if version < 19 {
+        return Ok(());
+    }
+    match kwargs
+        .get("context")
+        .and_then(|c| c.get("lang"))
+        .and_then(Value::as_str)
+    {
+        Some(lang) if lang != "en_US" => Err(Fault::user_error(format!(
+            "Invalid language code: {lang}"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn unknown_db(name: &str) -> Fault {
@@ -160,6 +193,7 @@ pub fn dispatch_rpc(
                 } else {
                     (args.get(5..).map(<[Value]>::to_vec).unwrap_or_default(), Map::new())
                 };
+                check_context_19(version, &kwargs)?;
                 db.call_via(
                     protocol,
                     uid,

@@ -295,7 +295,9 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
                 _ => Map::new(),
             };
             db.record_call("web", s.uid, model, method, &args, &kwargs);
-            let envelope = match db.execute_kw(s.uid, model, method, args, kwargs) {
+            let result = super::check_context_19(version, &kwargs)
+                .and_then(|()| db.execute_kw(s.uid, model, method, args, kwargs));
+            let envelope = match result {
                 Ok(v) => jsonrpc::success(&id, v),
                 Err(f) => jsonrpc::error_for(version, &id, &adapt_fault(version, model, method, f)),
             };
