@@ -307,10 +307,14 @@ async fn dispatch(
         web::handle(db, version, &state.sessions, &req)
     } else if path == "/web/version" || path == "/json/version" {
         json2::version_route(version, method.as_str(), &state.sessions, path)
-    } else if path == "/json/2" || path.starts_with("/json/2/") || path.starts_with("/doc-bearer/") {
+    } else if path == "/json/2" || path.starts_with("/json/2/") || path.starts_with("/doc-bearer/")
+    {
         let sec_fetch = header(&headers, "sec-fetch-dest") == Some("document")
             && header(&headers, "sec-fetch-mode") == Some("navigate")
-            && matches!(header(&headers, "sec-fetch-site"), Some("none" | "same-origin"))
+            && matches!(
+                header(&headers, "sec-fetch-site"),
+                Some("none" | "same-origin")
+            )
             && header(&headers, "sec-fetch-user") == Some("?1");
         let req = json2::Json2Request {
             http_method: method.as_str(),

@@ -29,7 +29,13 @@ fn session_id(cookies: &[String]) -> Option<String> {
     })
 }
 
-async fn web(c: &reqwest::Client, url: &str, path: &str, sid: Option<&str>, params: Value) -> (Value, Vec<String>) {
+async fn web(
+    c: &reqwest::Client,
+    url: &str,
+    path: &str,
+    sid: Option<&str>,
+    params: Value,
+) -> (Value, Vec<String>) {
     let mut req = c
         .post(format!("{url}{path}"))
         .json(&json!({"jsonrpc": "2.0", "method": "call", "id": 3, "params": params}));
@@ -43,7 +49,14 @@ async fn web(c: &reqwest::Client, url: &str, path: &str, sid: Option<&str>, para
 }
 
 async fn login(c: &reqwest::Client, url: &str, login: &str) -> String {
-    let (v, cookies) = web(c, url, "/web/session/authenticate", None, json!({"db": "odoo18", "login": login, "password": login})).await;
+    let (v, cookies) = web(
+        c,
+        url,
+        "/web/session/authenticate",
+        None,
+        json!({"db": "odoo18", "login": login, "password": login}),
+    )
+    .await;
     assert!(v["result"]["uid"].is_i64(), "{v}");
     session_id(&cookies).expect("session cookie")
 }
@@ -61,7 +74,14 @@ async fn web_session_lifecycle() {
     let (c, url) = (client(), server.url().to_string());
 
     // authenticate: session info + a Set-Cookie shaped like Odoo's
-    let (v, cookies) = web(&c, &url, "/web/session/authenticate", None, json!({"db": "odoo18", "login": "alice", "password": "alice"})).await;
+    let (v, cookies) = web(
+        &c,
+        &url,
+        "/web/session/authenticate",
+        None,
+        json!({"db": "odoo18", "login": "alice", "password": "alice"}),
+    )
+    .await;
     let info = &v["result"];
     assert_eq!(info["uid"], json!(8));
     assert_eq!(info["username"], json!("alice"));
@@ -70,31 +90,80 @@ async fn web_session_lifecycle() {
     assert!(info["user_companies"]["allowed_companies"].is_object());
     assert_eq!(cookies.len(), 1);
     let cookie = &cookies[0];
-    assert!(cookie.ends_with("; Max-Age=604800; HttpOnly; Path=/"), "{cookie}");
+    assert!(
+        cookie.ends_with("; Max-Age=604800; HttpOnly; Path=/"),
+        "{cookie}"
+    );
     assert!(cookie.contains("; Expires="));
     let sid = session_id(&cookies).expect("sid");
     assert_eq!(sid.len(), 84);
-    assert!(sid.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'));
+    assert!(
+        sid.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+    );
 
     // call_kw as alice: record rules apply; the first call re-sends the cookie
-    let (v, cookies) = web(&c, &url, "/web/dataset/call_kw/sale.order/search", Some(&sid), json!({"model": "sale.order", "method": "search", "args": [[]], "kwargs": {}})).await;
+    let (v, cookies) = web(
+        &c,
+        &url,
+        "/web/dataset/call_kw/sale.order/search",
+        Some(&sid),
+        json!({"model": "sale.order", "method": "search", "args": [[]], "kwargs": {}}),
+    )
+    .await;
     assert_eq!(v["result"], json!([23, 22, 21]));
     assert_eq!(session_id(&cookies).as_deref(), Some(sid.as_str()));
-    let (v, cookies) = web(&c, &url, "/web/dataset/call_kw", Some(&sid), json!({"model": "sale.order", "method": "read", "args": [[24], ["name"]], "kwargs": {}})).await;
+    let (v, cookies) = web(
+        &c,
+        &url,
+        "/web/dataset/call_kw",
+        Some(&sid),
+        json!({"model": "sale.order", "method": "read", "args": [[24], ["name"]], "kwargs": {}}),
+    )
+    .await;
     assert_eq!(v["error"]["code"], json!(200));
-    assert_eq!(v["error"]["data"]["name"], json!("odoo.exceptions.AccessError"));
+    assert_eq!(
+        v["error"]["data"]["name"],
+        json!("odoo.exceptions.AccessError")
+    );
     assert!(cookies.is_empty());
 
     // get_session_info always re-sends the cookie
-    let (v, cookies) = web(&c, &url, "/web/session/get_session_info", Some(&sid), json!({})).await;
+    let (v, cookies) = web(
+        &c,
+        &url,
+        "/web/session/get_session_info",
+        Some(&sid),
+        json!({}),
+    )
+    .await;
     assert_eq!(v["result"]["uid"], json!(8));
     assert_eq!(session_id(&cookies).as_deref(), Some(sid.as_str()));
 
     // missing and garbage cookies
-    let call = json!({"model": "res.partner", "method": "search_count", "args": [[]], "kwargs": {}});
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", None, call.clone()).await.0));
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", Some("garbage"), call.clone()).await.0));
-    assert!(expired(&web(&c, &url, "/web/session/get_session_info", None, json!({})).await.0));
+    let call =
+        json!({"model": "res.partner", "method": "search_count", "args": [[]], "kwargs": {}});
+    assert!(expired(
+        &web(&c, &url, "/web/dataset/call_kw", None, call.clone())
+            .await
+            .0
+    ));
+    assert!(expired(
+        &web(
+            &c,
+            &url,
+            "/web/dataset/call_kw",
+            Some("garbage"),
+            call.clone()
+        )
+        .await
+        .0
+    ));
+    assert!(expired(
+        &web(&c, &url, "/web/session/get_session_info", None, json!({}))
+            .await
+            .0
+    ));
 
     // destroy: no result key, a new cookie, the old one is dead
     let (v, cookies) = web(&c, &url, "/web/session/destroy", Some(&sid), json!({})).await;
@@ -102,8 +171,22 @@ async fn web_session_lifecycle() {
     let new_sid = session_id(&cookies).expect("new sid");
     assert_ne!(new_sid, sid);
     assert!(cookies.iter().any(|c| c.starts_with("cids=; ")));
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", Some(&sid), call.clone()).await.0));
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", Some(&new_sid), call.clone()).await.0));
+    assert!(expired(
+        &web(&c, &url, "/web/dataset/call_kw", Some(&sid), call.clone())
+            .await
+            .0
+    ));
+    assert!(expired(
+        &web(
+            &c,
+            &url,
+            "/web/dataset/call_kw",
+            Some(&new_sid),
+            call.clone()
+        )
+        .await
+        .0
+    ));
 
     // expiry on purpose
     let a = login(&c, &url, "alice").await;
@@ -111,29 +194,63 @@ async fn web_session_lifecycle() {
     assert_ne!(a, b);
     assert!(server.expire_web_session(&a));
     assert!(!server.expire_web_session(&a));
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", Some(&a), call.clone()).await.0));
-    assert!(web(&c, &url, "/web/dataset/call_kw", Some(&b), call.clone()).await.0["result"].is_i64());
+    assert!(expired(
+        &web(&c, &url, "/web/dataset/call_kw", Some(&a), call.clone())
+            .await
+            .0
+    ));
+    assert!(
+        web(&c, &url, "/web/dataset/call_kw", Some(&b), call.clone())
+            .await
+            .0["result"]
+            .is_i64()
+    );
     server.expire_web_sessions();
-    assert!(expired(&web(&c, &url, "/web/dataset/call_kw", Some(&b), call.clone()).await.0));
+    assert!(expired(
+        &web(&c, &url, "/web/dataset/call_kw", Some(&b), call.clone())
+            .await
+            .0
+    ));
 
     // wrong password: AccessDenied, no cookie; wrong content type: 400 HTML
-    let (v, cookies) = web(&c, &url, "/web/session/authenticate", None, json!({"db": "odoo18", "login": "alice", "password": "WRONG"})).await;
-    assert_eq!(v["error"]["data"]["name"], json!("odoo.exceptions.AccessDenied"));
+    let (v, cookies) = web(
+        &c,
+        &url,
+        "/web/session/authenticate",
+        None,
+        json!({"db": "odoo18", "login": "alice", "password": "WRONG"}),
+    )
+    .await;
+    assert_eq!(
+        v["error"]["data"]["name"],
+        json!("odoo.exceptions.AccessDenied")
+    );
     assert!(cookies.is_empty());
     let resp = c
-        .post(format!("{url}/web/dataset/call_kw/res.partner/search_count"))
+        .post(format!(
+            "{url}/web/dataset/call_kw/res.partner/search_count"
+        ))
         .header("content-type", "text/plain")
         .body("{}")
         .send()
         .await
         .expect("request");
     assert_eq!(resp.status(), 400);
-    assert_eq!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/html; charset=utf-8")
+    );
     let text = resp.text().await.expect("text");
     assert!(text.contains("is type=&#39;json&#39;"), "{text}");
 
     // every web call that ran is in the log, tagged "web" (refused ones did not run)
-    let web_calls: Vec<_> = server.calls().into_iter().filter(|c| c.protocol == "web").collect();
+    let web_calls: Vec<_> = server
+        .calls()
+        .into_iter()
+        .filter(|c| c.protocol == "web")
+        .collect();
     assert_eq!(web_calls.len(), 3);
 }
 
@@ -148,7 +265,13 @@ async fn sessions_never_share_a_cookie() {
     assert_eq!(server.web_session_count(), 50);
 }
 
-async fn json2(c: &reqwest::Client, url: &str, path: &str, key: Option<&str>, body: &str) -> (u16, reqwest::header::HeaderMap, String) {
+async fn json2(
+    c: &reqwest::Client,
+    url: &str,
+    path: &str,
+    key: Option<&str>,
+    body: &str,
+) -> (u16, reqwest::header::HeaderMap, String) {
     let mut req = c
         .post(format!("{url}{path}"))
         .header("content-type", "application/json")
@@ -175,15 +298,36 @@ async fn json2_statuses_and_bodies() {
     let (c, url) = (client(), server.url().to_string());
     let k = Some("admin-key");
 
-    let (st, h, body) = json2(&c, &url, "/json/2/res.partner/search_count", k, r#"{"domain": [["is_company", "=", true]]}"#).await;
+    let (st, h, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        k,
+        r#"{"domain": [["is_company", "=", true]]}"#,
+    )
+    .await;
     assert_eq!(st, 200);
     assert!(h.get("set-cookie").is_none());
     assert!(body.parse::<i64>().is_ok(), "{body}");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/create", k, r#"{"vals_list": {"name": "one"}}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/create",
+        k,
+        r#"{"vals_list": {"name": "one"}}"#,
+    )
+    .await;
     assert_eq!(st, 200);
     let ids: Value = serde_json::from_str(&body).expect("json");
     assert!(ids.as_array().is_some_and(|a| a.len() == 1), "{body}");
-    let (st, _, body) = json2(&c, &url, "/json/2/sale.order/search_read", Some("alice-key"), r#"{"domain": [], "fields": ["name"], "order": "id"}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/sale.order/search_read",
+        Some("alice-key"),
+        r#"{"domain": [], "fields": ["name"], "order": "id"}"#,
+    )
+    .await;
     assert_eq!(st, 200);
     let rows: Value = serde_json::from_str(&body).expect("json");
     assert_eq!(rows.as_array().map(Vec::len), Some(3));
@@ -196,39 +340,124 @@ async fn json2_statuses_and_bodies() {
             assert!(v.get(key).is_some(), "{key} in {body}");
         }
     };
-    let (st, h, body) = json2(&c, &url, "/json/2/res.partner/search_count", None, r#"{"domain": []}"#).await;
+    let (st, h, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        None,
+        r#"{"domain": []}"#,
+    )
+    .await;
     check(st, &body, 401, "werkzeug.exceptions.Unauthorized");
     // "Bearer " on the wire; HTTP parsers drop the trailing space
-    assert_eq!(h.get("www-authenticate").and_then(|v| v.to_str().ok()).map(str::trim), Some("Bearer"));
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/search_count", Some("admin"), r#"{"domain": []}"#).await;
+    assert_eq!(
+        h.get("www-authenticate")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim),
+        Some("Bearer")
+    );
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        Some("admin"),
+        r#"{"domain": []}"#,
+    )
+    .await;
     check(st, &body, 401, "werkzeug.exceptions.Unauthorized");
-    let (st, _, body) = json2(&c, &url, "/json/2/sale.order/read", Some("alice-key"), r#"{"ids": [24], "fields": ["name"]}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/sale.order/read",
+        Some("alice-key"),
+        r#"{"ids": [24], "fields": ["name"]}"#,
+    )
+    .await;
     check(st, &body, 403, "odoo.exceptions.AccessError");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/_compute_display_name", k, r#"{"ids": [1]}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/_compute_display_name",
+        k,
+        r#"{"ids": [1]}"#,
+    )
+    .await;
     check(st, &body, 403, "odoo.exceptions.AccessError");
-    let (st, _, body) = json2(&c, &url, "/json/2/no.such.model/search", k, r#"{"domain": []}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/no.such.model/search",
+        k,
+        r#"{"domain": []}"#,
+    )
+    .await;
     check(st, &body, 404, "werkzeug.exceptions.NotFound");
     let (st, _, body) = json2(&c, &url, "/json/2/res.partner/no_such_method", k, "{}").await;
     check(st, &body, 404, "werkzeug.exceptions.NotFound");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/write", k, r#"{"ids": [999999], "vals": {"name": "x"}}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/write",
+        k,
+        r#"{"ids": [999999], "vals": {"name": "x"}}"#,
+    )
+    .await;
     check(st, &body, 404, "odoo.exceptions.MissingError");
     let (st, _, body) = json2(&c, &url, "/json/2/sale.order/unlink", k, r#"{"ids": [21]}"#).await;
     check(st, &body, 422, "odoo.exceptions.UserError");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/search_count", k, r#"{"domain": [], "bogus": 1}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        k,
+        r#"{"domain": [], "bogus": 1}"#,
+    )
+    .await;
     check(st, &body, 422, "werkzeug.exceptions.UnprocessableEntity");
     assert!(body.contains("got an unexpected keyword argument 'bogus'"));
     let (st, _, body) = json2(&c, &url, "/json/2/res.partner/write", k, r#"{"ids": [1]}"#).await;
     check(st, &body, 422, "werkzeug.exceptions.UnprocessableEntity");
     assert!(body.contains("missing a required argument: 'vals'"));
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/create", k, r#"{"ids": [1], "vals_list": []}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/create",
+        k,
+        r#"{"ids": [1], "vals_list": []}"#,
+    )
+    .await;
     check(st, &body, 422, "werkzeug.exceptions.UnprocessableEntity");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/search", k, r#"{"domain": [["no_such_field", "=", 1]]}"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search",
+        k,
+        r#"{"domain": [["no_such_field", "=", 1]]}"#,
+    )
+    .await;
     check(st, &body, 500, "builtins.ValueError");
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/search_count", k, r#"{"domain": [["is_company", "=", true]"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        k,
+        r#"{"domain": [["is_company", "=", true]"#,
+    )
+    .await;
     check(st, &body, 400, "werkzeug.exceptions.BadRequest");
-    assert!(body.contains("Expecting ',' delimiter: line 1 column 38 (char 37)"), "{body}");
+    assert!(
+        body.contains("Expecting ',' delimiter: line 1 column 38 (char 37)"),
+        "{body}"
+    );
     // an array body is ignored: the method runs without arguments
-    let (st, _, body) = json2(&c, &url, "/json/2/res.partner/search_count", k, r#"[[["is_company", "=", true]]]"#).await;
+    let (st, _, body) = json2(
+        &c,
+        &url,
+        "/json/2/res.partner/search_count",
+        k,
+        r#"[[["is_company", "=", true]]]"#,
+    )
+    .await;
     check(st, &body, 422, "werkzeug.exceptions.UnprocessableEntity");
     let (st, _, body) = json2(&c, &url, "/json/2/res.users/context_get", k, "").await;
     assert_eq!(st, 200, "{body}");
@@ -252,48 +481,135 @@ async fn json2_statuses_and_bodies() {
         .await
         .expect("request");
     assert_eq!(resp.status(), 404);
-    assert!(resp.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html")));
+    assert!(
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"))
+    );
     // documentation
-    let doc = c.get(format!("{url}/doc-bearer/index.json")).header("authorization", "bearer admin-key").send().await.expect("request");
+    let doc = c
+        .get(format!("{url}/doc-bearer/index.json"))
+        .header("authorization", "bearer admin-key")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(doc.status(), 200);
     let doc: Value = doc.json().await.expect("json");
     assert!(doc["models"].as_array().is_some_and(|m| !m.is_empty()));
-    let doc = c.get(format!("{url}/doc-bearer/res.partner.json")).header("authorization", "bearer admin-key").send().await.expect("request");
+    let doc = c
+        .get(format!("{url}/doc-bearer/res.partner.json"))
+        .header("authorization", "bearer admin-key")
+        .send()
+        .await
+        .expect("request");
     let doc: Value = doc.json().await.expect("json");
     assert!(doc["methods"]["search_read"]["signature"].is_string());
-    let doc = c.get(format!("{url}/doc-bearer/index.json")).header("authorization", "bearer alice-key").send().await.expect("request");
+    let doc = c
+        .get(format!("{url}/doc-bearer/index.json"))
+        .header("authorization", "bearer alice-key")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(doc.status(), 403);
-    assert!(server.calls().iter().any(|c| c.protocol == "json2" && c.method == "create"));
+    assert!(
+        server
+            .calls()
+            .iter()
+            .any(|c| c.protocol == "json2" && c.method == "create")
+    );
 }
 
 #[tokio::test]
 async fn versions_18_and_19() {
-    let s18 = MockServer::builder().api_key("admin", "k").start().await.expect("server");
-    let s19 = MockServer::builder().odoo_version(19).api_key("admin", "k").start().await.expect("server");
+    let s18 = MockServer::builder()
+        .api_key("admin", "k")
+        .start()
+        .await
+        .expect("server");
+    let s19 = MockServer::builder()
+        .odoo_version(19)
+        .api_key("admin", "k")
+        .start()
+        .await
+        .expect("server");
     let c = client();
     // /json/2
-    let (st, h, _) = json2(&c, s18.url(), "/json/2/res.partner/search_read", Some("k"), r#"{"domain": [], "limit": 1}"#).await;
+    let (st, h, _) = json2(
+        &c,
+        s18.url(),
+        "/json/2/res.partner/search_read",
+        Some("k"),
+        r#"{"domain": [], "limit": 1}"#,
+    )
+    .await;
     assert_eq!(st, 303);
-    assert_eq!(h.get("location").and_then(|v| v.to_str().ok()), Some("/web/login?redirect=%2Fjson%2F2%2Fres.partner%2Fsearch_read%3F"));
-    let (st, _, _) = json2(&c, s19.url(), "/json/2/res.partner/search_read", Some("k"), r#"{"domain": [], "limit": 1}"#).await;
+    assert_eq!(
+        h.get("location").and_then(|v| v.to_str().ok()),
+        Some("/web/login?redirect=%2Fjson%2F2%2Fres.partner%2Fsearch_read%3F")
+    );
+    let (st, _, _) = json2(
+        &c,
+        s19.url(),
+        "/json/2/res.partner/search_read",
+        Some("k"),
+        r#"{"domain": [], "limit": 1}"#,
+    )
+    .await;
     assert_eq!(st, 200);
     // /web/version
-    let r = c.get(format!("{}/web/version", s18.url())).send().await.expect("request");
+    let r = c
+        .get(format!("{}/web/version", s18.url()))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 404);
-    let r = c.get(format!("{}/web/version", s19.url())).send().await.expect("request");
+    let r = c
+        .get(format!("{}/web/version", s19.url()))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 200);
-    assert_eq!(r.json::<Value>().await.expect("json"), json!({"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"}));
-    let r = c.get(format!("{}/json/version", s19.url())).send().await.expect("request");
+    assert_eq!(
+        r.json::<Value>().await.expect("json"),
+        json!({"version_info": [19, 0, 0, "final", 0, ""], "version": "19.0"})
+    );
+    let r = c
+        .get(format!("{}/json/version", s19.url()))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 200);
-    let r = c.post(format!("{}/web/version", s19.url())).json(&json!({})).send().await.expect("request");
+    let r = c
+        .post(format!("{}/web/version", s19.url()))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(r.status(), 400);
     // common.version and error codes
     for (s, version, code) in [(&s18, "18.0", 200), (&s19, "19.0", 0)] {
         let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": "common", "method": "version", "args": []}});
-        let v: Value = c.post(format!("{}/jsonrpc", s.url())).json(&body).send().await.expect("request").json().await.expect("json");
+        let v: Value = c
+            .post(format!("{}/jsonrpc", s.url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(v["result"]["server_version"], json!(version));
         let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"service": "object", "method": "execute_kw", "args": ["odoo18", 2, "admin", "no.such.model", "search", [[]]]}});
-        let v: Value = c.post(format!("{}/jsonrpc", s.url())).json(&body).send().await.expect("request").json().await.expect("json");
+        let v: Value = c
+            .post(format!("{}/jsonrpc", s.url()))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
         assert_eq!(v["error"]["code"], json!(code));
     }
 }
@@ -369,6 +685,10 @@ async fn concurrent_users_over_every_protocol() {
     }
     let calls = server.calls();
     for p in ["web", "jsonrpc", "xmlrpc", "json2"] {
-        assert_eq!(calls.iter().filter(|c| c.protocol == p).count(), 32 * 3, "{p}");
+        assert_eq!(
+            calls.iter().filter(|c| c.protocol == p).count(),
+            32 * 3,
+            "{p}"
+        );
     }
 }

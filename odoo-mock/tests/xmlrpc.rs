@@ -37,10 +37,7 @@ bG8=</base64></value></param>
     assert_eq!(p[2], XmlRpcValue::Int(9_000_000_000));
     assert_eq!(p[3], XmlRpcValue::Bool(true));
     assert_eq!(p[4], XmlRpcValue::Double(1.5));
-    assert_eq!(
-        p[5],
-        XmlRpcValue::String("a & b <c> \"d\" 'e' éA".into())
-    );
+    assert_eq!(p[5], XmlRpcValue::String("a & b <c> \"d\" 'e' éA".into()));
     assert_eq!(p[6], XmlRpcValue::String("untyped & text".into()));
     assert_eq!(p[7], XmlRpcValue::String(String::new()));
     assert_eq!(p[8], XmlRpcValue::Nil);
@@ -81,7 +78,9 @@ fn rejects_garbage_without_panicking() {
 fn encodes_like_python_and_round_trips() {
     let v = json!({"id": 22, "ok": false, "amount": 1794.0, "name": "a<b&c", "ids": [47, 48], "empty": []});
     let doc = encode_response(&v).expect("marshal");
-    assert!(doc.starts_with("<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><struct>\n"));
+    assert!(doc.starts_with(
+        "<?xml version=\"1.0\"?>\n<methodResponse>\n<params>\n<param>\n<value><struct>\n"
+    ));
     assert!(doc.ends_with("</param>\n</params>\n\n</methodResponse>\n"));
     assert!(doc.contains("<value><boolean>0</boolean></value>\n"));
     assert!(doc.contains("<value><double>1794.0</double></value>\n"));
@@ -123,7 +122,9 @@ async fn xml_post(url: &str, path: &str, method: &str, params: &[XmlRpcValue]) -
         .await
         .expect("request");
     assert_eq!(
-        resp.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("text/xml; charset=utf-8")
     );
     let bytes = resp.bytes().await.expect("body");
@@ -134,7 +135,13 @@ fn s(v: &str) -> XmlRpcValue {
     XmlRpcValue::String(v.into())
 }
 
-fn execute_kw(uid: i64, pw: &str, model: &str, method: &str, args: serde_json::Value) -> Vec<XmlRpcValue> {
+fn execute_kw(
+    uid: i64,
+    pw: &str,
+    model: &str,
+    method: &str,
+    args: serde_json::Value,
+) -> Vec<XmlRpcValue> {
     vec![
         s("odoo18"),
         XmlRpcValue::Int(uid),
@@ -167,20 +174,71 @@ async fn endpoints_and_both_fault_forms() {
         url,
         "/xmlrpc/2/common",
         "authenticate",
-        &[s("odoo18"), s("alice"), s("alice-key"), XmlRpcValue::Struct(vec![])],
+        &[
+            s("odoo18"),
+            s("alice"),
+            s("alice-key"),
+            XmlRpcValue::Struct(vec![]),
+        ],
     )
     .await);
     assert_eq!(uid, json!(8));
     // an API key in place of the password
-    let rows = ok(xml_post(url, "/xmlrpc/2/object", "execute_kw", &execute_kw(8, "alice-key", "sale.order", "search", json!([[]]))).await);
+    let rows = ok(xml_post(
+        url,
+        "/xmlrpc/2/object",
+        "execute_kw",
+        &execute_kw(8, "alice-key", "sale.order", "search", json!([[]])),
+    )
+    .await);
     assert_eq!(rows, json!([23, 22, 21]));
 
     let cases: [(i64, &str, &str, &str, serde_json::Value, i64, &str); 5] = [
-        (8, "WRONG", "sale.order", "read", json!([[21]]), 3, "AccessDenied"),
-        (8, "alice", "sale.order", "read", json!([[24]]), 4, "AccessError"),
-        (2, "admin", "res.partner", "write", json!([[999999], {"name": "x"}]), 2, "MissingError"),
-        (2, "admin", "no.such.model", "search", json!([[]]), 2, "UserError"),
-        (2, "admin", "res.partner", "no_such_method", json!([[]]), 1, ""),
+        (
+            8,
+            "WRONG",
+            "sale.order",
+            "read",
+            json!([[21]]),
+            3,
+            "AccessDenied",
+        ),
+        (
+            8,
+            "alice",
+            "sale.order",
+            "read",
+            json!([[24]]),
+            4,
+            "AccessError",
+        ),
+        (
+            2,
+            "admin",
+            "res.partner",
+            "write",
+            json!([[999999], {"name": "x"}]),
+            2,
+            "MissingError",
+        ),
+        (
+            2,
+            "admin",
+            "no.such.model",
+            "search",
+            json!([[]]),
+            2,
+            "UserError",
+        ),
+        (
+            2,
+            "admin",
+            "res.partner",
+            "no_such_method",
+            json!([[]]),
+            1,
+            "",
+        ),
     ];
     for (uid, pw, model, method, args, code, legacy) in cases {
         let params = execute_kw(uid, pw, model, method, args);
@@ -197,7 +255,10 @@ async fn endpoints_and_both_fault_forms() {
             other => panic!("{other:?}"),
         }
         match xml_post(url, "/xmlrpc/object", "execute_kw", &params).await {
-            MethodResponse::Fault { code: XmlRpcValue::String(c), string } => match legacy {
+            MethodResponse::Fault {
+                code: XmlRpcValue::String(c),
+                string,
+            } => match legacy {
                 "AccessDenied" => {
                     assert_eq!(c, "AccessDenied");
                     assert_eq!(string, "Access Denied");
@@ -225,7 +286,10 @@ async fn endpoints_and_both_fault_forms() {
     let bytes = resp.bytes().await.expect("body");
     assert!(matches!(
         parse_method_response(&bytes),
-        Ok(MethodResponse::Fault { code: XmlRpcValue::Int(1), .. })
+        Ok(MethodResponse::Fault {
+            code: XmlRpcValue::Int(1),
+            ..
+        })
     ));
     assert!(server.calls().iter().all(|c| c.protocol == "xmlrpc"));
     assert!(server.calls().len() >= 11);

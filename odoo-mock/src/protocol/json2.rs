@@ -335,7 +335,12 @@ fn did_you_mean() -> Reply {
 }
 
 /// Serve `/json/2/...` as Odoo `version` (18 answers with a redirect to the login page).
-pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &Json2Request<'_>) -> Reply {
+pub fn handle(
+    db: &Database,
+    version: u32,
+    sessions: &WebSessions,
+    req: &Json2Request<'_>,
+) -> Reply {
     if version < 19 {
         return login_redirect(req.path);
     }
@@ -561,7 +566,11 @@ fn formatted_read_group(
             for k in &group_keys {
                 let v = g.get(k).cloned().unwrap_or(Value::Bool(false));
                 // date groups: [start, label] in 19
-                let v = match g.get("__range").and_then(|r| r.get(k)).and_then(|r| r.get("from")) {
+                let v = match g
+                    .get("__range")
+                    .and_then(|r| r.get(k))
+                    .and_then(|r| r.get("from"))
+                {
                     Some(from) if !v.is_array() && v != Value::Bool(false) => json!([from, v]),
                     _ => v,
                 };
@@ -576,7 +585,10 @@ fn formatted_read_group(
                     continue;
                 }
                 let field = a.split(':').next().unwrap_or(a);
-                out.insert(a.clone(), g.get(field).cloned().unwrap_or(Value::Bool(false)));
+                out.insert(
+                    a.clone(),
+                    g.get(field).cloned().unwrap_or(Value::Bool(false)),
+                );
             }
             if method == "web_read_group" || aggregates.iter().any(|a| a == "__count") {
                 out.insert(
@@ -649,7 +661,12 @@ pub fn version_route(version: u32, http_method: &str, sessions: &WebSessions, pa
 
 /// `/doc-bearer/index.json` and `/doc-bearer/<model>.json` (19 only; the
 /// content is derived from the schema, with the keys and types of Odoo's).
-pub fn doc_bearer(db: &Database, version: u32, sessions: &WebSessions, req: &Json2Request<'_>) -> Reply {
+pub fn doc_bearer(
+    db: &Database,
+    version: u32,
+    sessions: &WebSessions,
+    req: &Json2Request<'_>,
+) -> Reply {
     if version < 19 {
         return Reply::not_found();
     }
@@ -760,7 +777,10 @@ fn doc_model(db: &Database, model: &str) -> Value {
             match default {
                 Some(d) => {
                     parts.push(format!("{p}={}", crate::faults::py_repr(d)));
-                    parameters.insert((*p).into(), json!({"default": d, "annotation": "typing.Any", "doc": ""}));
+                    parameters.insert(
+                        (*p).into(),
+                        json!({"default": d, "annotation": "typing.Any", "doc": ""}),
+                    );
                 }
                 None => {
                     parts.push((*p).to_string());
@@ -919,20 +939,18 @@ fn py_string(c: &[char], start: usize) -> Result<usize, ScanErr> {
         match c.get(j) {
             None => return Err(("Unterminated string starting at", start)),
             Some('"') => return Ok(j + 1),
-            Some('\\') => {
-                match c.get(j + 1) {
-                    Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') => j += 2,
-                    Some('u') => {
-                        let ok = (2..6).all(|k| c.get(j + k).is_some_and(char::is_ascii_hexdigit));
-                        if !ok {
-                            return Err(("Invalid \\uXXXX escape", j + 1));
-                        }
-                        j += 6;
+            Some('\\') => match c.get(j + 1) {
+                Some('"' | '\\' | '/' | 'b' | 'f' | 'n' | 'r' | 't') => j += 2,
+                Some('u') => {
+                    let ok = (2..6).all(|k| c.get(j + k).is_some_and(char::is_ascii_hexdigit));
+                    if !ok {
+                        return Err(("Invalid \\uXXXX escape", j + 1));
                     }
-                    None => return Err(("Unterminated string starting at", start)),
-                    Some(_) => return Err(("Invalid \\escape", j)),
+                    j += 6;
                 }
-            }
+                None => return Err(("Unterminated string starting at", start)),
+                Some(_) => return Err(("Invalid \\escape", j)),
+            },
             Some(ch) if (*ch as u32) < 0x20 => return Err(("Invalid control character at", j)),
             Some(_) => j += 1,
         }

@@ -74,9 +74,9 @@ pub fn check_context_19(version: u32, kwargs: &Map<String, Value>) -> Result<(),
         .and_then(|c| c.get("lang"))
         .and_then(Value::as_str)
     {
-        Some(lang) if lang != "en_US" => Err(Fault::user_error(format!(
-            "Invalid language code: {lang}"
-        ))),
+        Some(lang) if lang != "en_US" => {
+            Err(Fault::user_error(format!("Invalid language code: {lang}")))
+        }
         _ => Ok(()),
     }
 }
@@ -191,7 +191,10 @@ pub fn dispatch_rpc(
                     };
                     (call_args, kwargs)
                 } else {
-                    (args.get(5..).map(<[Value]>::to_vec).unwrap_or_default(), Map::new())
+                    (
+                        args.get(5..).map(<[Value]>::to_vec).unwrap_or_default(),
+                        Map::new(),
+                    )
                 };
                 check_context_19(version, &kwargs)?;
                 db.call_via(

@@ -53,8 +53,7 @@ impl WebSessions {
     /// A fresh random 84-character session id (`[A-Za-z0-9_-]`).
     pub fn new_id(&self) -> String {
         use std::hash::{BuildHasher, Hasher};
-        const ALPHABET: &[u8] =
-            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -408,8 +407,16 @@ pub fn session_info(db: &Database, version: u32, uid: i64, base_url: &str) -> Va
     set_path(&mut info, &["partner_display_name"], json!(name));
     set_path(&mut info, &["partner_id"], json!(partner_id));
     set_path(&mut info, &["web.base.url"], json!(base_url));
-    set_path(&mut info, &["storeData", "Store", "self", "id"], json!(partner_id));
-    set_path(&mut info, &["storeData", "Store", "self_partner"], json!(partner_id));
+    set_path(
+        &mut info,
+        &["storeData", "Store", "self", "id"],
+        json!(partner_id),
+    );
+    set_path(
+        &mut info,
+        &["storeData", "Store", "self_partner"],
+        json!(partner_id),
+    );
     set_path(
         &mut info,
         &["storeData", "Store", "settings", "user_id", "id"],

@@ -111,12 +111,16 @@ pub fn unescape(s: &str) -> Result<String, XmlRpcError> {
             n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
                 .ok()
                 .and_then(char::from_u32)
-                .ok_or_else(|| XmlRpcError(format!("reference to invalid character number: &{n};")))?,
+                .ok_or_else(|| {
+                    XmlRpcError(format!("reference to invalid character number: &{n};"))
+                })?,
             n if n.starts_with('#') => n[1..]
                 .parse::<u32>()
                 .ok()
                 .and_then(char::from_u32)
-                .ok_or_else(|| XmlRpcError(format!("reference to invalid character number: &{n};")))?,
+                .ok_or_else(|| {
+                    XmlRpcError(format!("reference to invalid character number: &{n};"))
+                })?,
             n => return err(format!("undefined entity: &{n};")),
         };
         out.push(c);
@@ -195,10 +199,7 @@ fn tokenize(doc: &str) -> Result<Vec<Token>, XmlRpcError> {
             let inner = &r[..end];
             let empty = inner.ends_with('/');
             let inner = inner.strip_suffix('/').unwrap_or(inner);
-            let name: String = inner
-                .chars()
-                .take_while(|c| !c.is_whitespace())
-                .collect();
+            let name: String = inner.chars().take_while(|c| !c.is_whitespace()).collect();
             if name.is_empty() {
                 return err("not well-formed (invalid token)");
             }
@@ -351,7 +352,9 @@ impl Parser {
                         .map_err(|e| XmlRpcError(format!("binascii.Error: {e}")))?,
                 )
             }
-            "dateTime.iso8601" => XmlRpcValue::DateTime(self.text_until_end(tag)?.trim().to_string()),
+            "dateTime.iso8601" => {
+                XmlRpcValue::DateTime(self.text_until_end(tag)?.trim().to_string())
+            }
             "array" => {
                 let mut items = Vec::new();
                 self.expect_start("data")?;
@@ -738,10 +741,7 @@ pub fn fault_int(f: &Fault) -> (XmlRpcValue, String) {
         "odoo.exceptions.AccessError" => (XmlRpcValue::Int(4), f.message.clone()),
         "odoo.exceptions.AccessDenied" => (XmlRpcValue::Int(3), f.message.clone()),
         n if is_user_error_family(n) => (XmlRpcValue::Int(2), f.message.clone()),
-        _ => (
-            XmlRpcValue::Int(1),
-            f.traceback(XMLRPC_TRACEBACK_HEAD),
-        ),
+        _ => (XmlRpcValue::Int(1), f.traceback(XMLRPC_TRACEBACK_HEAD)),
     }
 }
 
