@@ -68,6 +68,10 @@ pub mod __private {
     pub use crate::{CallFuture, Domain, Error, Map, New, Query, Record, Result, Session};
     pub use serde;
     pub use serde_json;
+
+    /// Compiles only for field types that can hold an Odoo value; the
+    /// derive names it once per field, with the field type's span.
+    pub fn __assert_field_value<T: crate::model::FieldValue>() {}
 }
 
 mod create;

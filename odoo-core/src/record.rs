@@ -34,13 +34,16 @@ impl<'de, M: Model> Deserialize<'de> for Row<M> {
     }
 }
 
-/// Fails when the session can no longer make calls.
-///
-/// The session API has no logout yet; once it has (`Session::is_logged_out`),
-/// this is where a record refuses to act for a logged-out session, with
-/// [`Error::Config`] naming the login, before anything is sent.
+/// Fails with [`Error::LoggedOut`] when the session logged out, before
+/// anything is sent (the session itself refuses too; this also covers
+/// operations that would send nothing, such as saving an unchanged record).
 pub(crate) fn ensure_live(session: &Session) -> Result<(), Error> {
-    let _ = session;
+    if session.is_logged_out() {
+        return Err(Error::from(crate::error::LoggedOutError::new(
+            session.login(),
+            session.database(),
+        )));
+    }
     Ok(())
 }
 
@@ -291,12 +294,12 @@ impl<M: Model> Record<M> {
     /// `MissingError`, ...). The record keeps its changes, so a retry
     /// writes them again.
     pub async fn save(&mut self) -> Result<(), Error> {
+        ensure_live(&self.session)?;
         let changes = self.changes()?;
         if changes.is_empty() {
             self.original = None;
             return Ok(());
         }
-        ensure_live(&self.session)?;
         self.session
             .write(M::MODEL, [self.id], &Value::Object(changes))
             .await?;

@@ -1,0 +1,1 @@
+//! Active records: `#[derive(Model)]`.
