@@ -61,6 +61,7 @@ async fn secrets_never_reach_debug_errors_or_logs() {
         Canned {
             status: 200,
             content_type: "text/html".into(),
+            headers: Vec::new(),
             body: b"<html>not odoo</html>".to_vec(),
         },
         Canned::result(json!([{"id": 21, "name": false}])),

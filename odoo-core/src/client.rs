@@ -278,8 +278,14 @@ impl Client {
                 if version.major().is_some_and(|major| major >= 19) {
                     self.login_json2(login, secret, Some(version)).await?
                 } else {
-                    self.login_rpc(login, secret, Credential::ApiKey, Wire::JsonRpc)
-                        .await?
+                    self.login_rpc_with(
+                        login,
+                        secret,
+                        Credential::ApiKey,
+                        Wire::JsonRpc,
+                        Some(version),
+                    )
+                    .await?
                 }
             }
             Transport::JsonRpc => {
@@ -314,16 +320,18 @@ impl Client {
     }
 
     /// A session for a user whose uid is already known (for instance kept
-    /// from an earlier login), without any call to the server. It uses
-    /// JSON-RPC, or XML-RPC when the client is set to it.
+    /// from an earlier login), without any call to the server.
     ///
-    /// Nothing is checked: a wrong uid or secret surfaces as
+    /// The secret is a password or API key for JSON-RPC (used for `Auto`
+    /// and `WebSession`, which need a login call) and XML-RPC, and an API key
+    /// for JSON-2. Nothing is checked: a wrong uid or secret surfaces as
     /// [`Error::AccessDenied`] on the first call. The session has an empty
     /// context and no server version.
     pub fn session_for_uid(&self, uid: i64, login: &str, secret: impl Into<Secret>) -> Session {
-        let wire = match self.inner.transport {
-            Transport::XmlRpc => Wire::XmlRpc,
-            _ => Wire::JsonRpc,
+        let (wire, credential) = match self.inner.transport {
+            Transport::XmlRpc => (Wire::XmlRpc, Credential::Password),
+            Transport::Json2 => (Wire::Json2, Credential::ApiKey),
+            _ => (Wire::JsonRpc, Credential::Password),
         };
         Session::new(
             self.clone(),
@@ -331,7 +339,7 @@ impl Client {
                 uid,
                 login: login.to_owned(),
                 secret: secret.into(),
-                credential: Credential::Password,
+                credential,
                 context: crate::Map::new(),
                 server_version: None,
                 wire,
@@ -348,11 +356,23 @@ impl Client {
         credential: Credential,
         wire: Wire,
     ) -> Result<Session, Error> {
+        self.login_rpc_with(login, secret, credential, wire, None)
+            .await
+    }
+
+    async fn login_rpc_with(
+        &self,
+        login: &str,
+        secret: Secret,
+        credential: Credential,
+        wire: Wire,
+        version: Option<ServerVersion>,
+    ) -> Result<Session, Error> {
         let xml = matches!(wire, Wire::XmlRpc);
-        let version = if xml {
-            self.version_xmlrpc().await?
-        } else {
-            self.version().await?
+        let version = match version {
+            Some(v) => v,
+            None if xml => self.version_xmlrpc().await?,
+            None => self.version().await?,
         };
         let site = CallSite {
             login: Some(login),

@@ -142,7 +142,19 @@ impl ServerErrorKind {
             | "builtins.ValueError"
             | "builtins.IndexError"
             | "builtins.KeyError"
-            | "builtins.AssertionError" => Self::InvalidArguments,
+            | "builtins.AssertionError"
+            | "werkzeug.exceptions.UnprocessableEntity"
+            | "werkzeug.exceptions.BadRequest" => Self::InvalidArguments,
+            // JSON-2 answers 401 for a missing or wrong key.
+            "werkzeug.exceptions.Unauthorized" => Self::AccessDenied,
+            // JSON-2's 404 for an unknown model or method (fixed English
+            // text in Odoo 19: not translated).
+            "werkzeug.exceptions.NotFound" if message.starts_with("the model ") => {
+                Self::UnknownModel
+            }
+            "werkzeug.exceptions.NotFound" if message.starts_with("The method ") => {
+                Self::UnknownMethod
+            }
             "odoo.exceptions.UserError" => {
                 // Odoo raises a plain UserError for an unknown model. The text
                 // is the only marker; it is English unless the user's language

@@ -397,12 +397,16 @@ impl Session {
                 }
             }
             Wire::Json2 => {
+                // Parameter names are needed only for positional arguments
+                // beyond the ids: look them up then, and only then.
                 let signature = match json2::known_signature(method) {
                     Some(known) => Some(known),
-                    None if !args.is_empty() => json2::model_doc(client, &inner.secret, model)
-                        .await
-                        .ok()
-                        .and_then(|doc| doc.get(method).cloned()),
+                    None if json2::needs_names(args) => {
+                        json2::model_doc(client, &inner.secret, model)
+                            .await
+                            .ok()
+                            .and_then(|doc| doc.get(method).cloned())
+                    }
                     None => None,
                 };
                 let body = json2::named_body(model, method, args, kwargs, signature.as_ref())?;

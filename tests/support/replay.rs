@@ -31,6 +31,7 @@ impl Captured {
 pub struct Canned {
     pub status: u16,
     pub content_type: String,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
 
@@ -39,6 +40,7 @@ impl Canned {
         Canned {
             status: f.status,
             content_type: f.content_type.clone(),
+            headers: f.response_headers.clone(),
             body: f.response_body.clone(),
         }
     }
@@ -48,6 +50,7 @@ impl Canned {
         Canned {
             status: 200,
             content_type: "application/json; charset=utf-8".into(),
+            headers: Vec::new(),
             body: serde_json::to_vec(
                 &serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": result}),
             )
@@ -116,12 +119,23 @@ async fn answer(
     });
     let canned = shared.queue.lock().unwrap().pop_front();
     match canned {
-        Some(c) => (
-            StatusCode::from_u16(c.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            [(header::CONTENT_TYPE, c.content_type)],
-            c.body,
-        )
-            .into_response(),
+        Some(c) => {
+            let mut response = (
+                StatusCode::from_u16(c.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                [(header::CONTENT_TYPE, c.content_type)],
+                c.body,
+            )
+                .into_response();
+            for (name, value) in c.headers {
+                if let (Ok(name), Ok(value)) = (
+                    axum::http::HeaderName::from_bytes(name.as_bytes()),
+                    axum::http::HeaderValue::from_str(&value),
+                ) {
+                    response.headers_mut().append(name, value);
+                }
+            }
+            response
+        }
         None => (
             StatusCode::INTERNAL_SERVER_ERROR,
             "replay: no more responses",

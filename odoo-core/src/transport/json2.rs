@@ -135,6 +135,16 @@ pub(crate) fn named_body(
     Ok(body)
 }
 
+/// Whether positional `args` hold more than a leading id list, so that the
+/// method's parameter names are needed.
+pub(crate) fn needs_names(args: &[Value]) -> bool {
+    match args {
+        [] => false,
+        [only] => !is_id_list(only),
+        _ => true,
+    }
+}
+
 fn is_id_list(value: &Value) -> bool {
     match value {
         Value::Array(items) => items.iter().all(|v| v.as_i64().is_some()),
