@@ -1,11 +1,22 @@
-//! An embedded Odoo 18 compatible HTTP server for tests and examples.
+//! An embedded Odoo 18/19 compatible HTTP server for tests and examples.
 //!
-//! [`MockServer::start`] serves `/jsonrpc` (services `common`, `db`, `object`)
-//! and `/web/webclient/version_info` on an ephemeral loopback port, over an
+//! [`MockServer::start`] serves, on an ephemeral loopback port and over one
 //! in-memory copy of Odoo 18 demo data (users admin, alice, bob, ...; see
-//! [`MockServer::users`]). It evaluates domains, orders, x2many commands,
-//! model ACLs and record rules, and answers with Odoo's own wire shapes and
-//! exceptions.
+//! [`MockServer::users`]), all four protocols:
+//!
+//! * `/jsonrpc` (services `common`, `db`, `object`);
+//! * XML-RPC: `/xmlrpc/2/{common,object,db}` and the legacy `/xmlrpc/...`
+//!   (string faultCodes), see [`protocol::xmlrpc`];
+//! * the web session: `/web/session/authenticate`, `get_session_info`,
+//!   `destroy`, `/web/dataset/call_kw[/<model>/<method>]`,
+//!   `/web/webclient/version_info`, see [`protocol::web`];
+//! * JSON-2 (`POST /json/2/<model>/<method>`, bearer API key), `/web/version`,
+//!   `/json/version` and `/doc-bearer/...` when imitating Odoo 19
+//!   ([`MockServerBuilder::odoo_version`]), see [`protocol::json2`].
+//!
+//! It evaluates domains, orders, x2many commands, model ACLs and record
+//! rules, and answers with Odoo's own wire shapes and exceptions. Every model
+//! call is logged ([`MockServer::calls`], with its protocol).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {

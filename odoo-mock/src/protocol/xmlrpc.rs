@@ -595,8 +595,7 @@ impl XmlRpcValue {
 fn normalize_datetime(s: &str) -> String {
     let compact: String = s.chars().filter(|c| *c != '-' && *c != ':').collect();
     let ok = compact.len() >= 15
-        && compact.is_char_boundary(8)
-        && compact.is_char_boundary(15)
+        && compact.is_ascii()
         && compact[..8].chars().all(|c| c.is_ascii_digit())
         && compact[8..9].eq_ignore_ascii_case("t")
         && compact[9..15].chars().all(|c| c.is_ascii_digit());
