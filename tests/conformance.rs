@@ -1,16 +1,33 @@
-//! The SDK against a server: the embedded `odoo-mock` by default, a real Odoo
-//! 18 when `ODOO_URL` is set (see tests/support/target.rs). Each test prints
-//! which server it used.
+//! The conformance suite: one set of tests, written once, run over each of
+//! the four transports (JSON-RPC, XML-RPC, the web session, JSON-2), against
+//! the embedded `odoo-mock` by default and a real Odoo when `ODOO_URL` is set
+//! (see tests/support/target.rs). Each test prints which server and
+//! transport it used. The same program, switched by one transport setting,
+//! must pass the same tests.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
 use std::collections::BTreeSet;
 
-use odoo::{DateTime, Domain, Error, Many2one, ServerErrorKind, field};
+use odoo::{DateTime, Domain, Error, Many2one, ServerErrorKind, Transport, field};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use support::target::Target;
+
+/// The server for one test over one transport; `None` (with the reason
+/// printed) when this transport cannot run here.
+async fn target(transport: Transport) -> Option<Target> {
+    let t = Target::with_transport(transport).await;
+    if let Some(reason) = t.skip_reason() {
+        eprintln!(
+            "[odoo-rs tests] skipped over {}: {reason}",
+            transport.name()
+        );
+        return None;
+    }
+    Some(t)
+}
 
 #[derive(Debug, Deserialize)]
 struct OrderRow {
@@ -32,9 +49,10 @@ const ORDER_FIELDS: [&str; 6] = [
     "note",
 ];
 
-#[tokio::test]
-async fn alice_and_bob_each_see_only_their_own_orders() {
-    let t = Target::start().await;
+async fn alice_and_bob_each_see_only_their_own_orders(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let alice = t.login("alice").await;
     let bob = t.login("bob").await;
     assert_eq!(alice.uid(), 8);
@@ -95,9 +113,10 @@ async fn alice_and_bob_each_see_only_their_own_orders() {
     assert_eq!(searched, a);
 }
 
-#[tokio::test]
-async fn a_user_cannot_read_write_or_unlink_another_users_order() {
-    let t = Target::start().await;
+async fn a_user_cannot_read_write_or_unlink_another_users_order(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let alice = t.login("alice").await;
 
     let err = alice
@@ -131,14 +150,18 @@ async fn a_user_cannot_read_write_or_unlink_another_users_order() {
     assert_ne!(rows[0].note.as_deref(), Some("hijack"));
 }
 
-#[tokio::test]
-async fn wrong_password_is_access_denied() {
-    let t = Target::start().await;
-    let err = t
-        .client()
-        .login("alice", "not-her-password")
-        .await
-        .unwrap_err();
+async fn wrong_password_is_access_denied(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
+    let client = t.client();
+    // A wrong password, or a wrong key where the transport takes keys.
+    let err = if t.uses_api_keys() {
+        client.login_api_key("alice", "not-her-password").await
+    } else {
+        client.login("alice", "not-her-password").await
+    }
+    .unwrap_err();
     let Error::AccessDenied(denied) = &err else {
         panic!("expected AccessDenied, got {err:?}")
     };
@@ -146,29 +169,38 @@ async fn wrong_password_is_access_denied() {
     assert!(!err.to_string().contains("not-her-password"));
     assert!(!format!("{err:?}").contains("not-her-password"));
 
-    let err = t.client().login("nobody", "x").await.unwrap_err();
+    let err = if t.uses_api_keys() {
+        client.login_api_key("nobody", "x").await
+    } else {
+        client.login("nobody", "x").await
+    }
+    .unwrap_err();
     assert!(err.is_access_denied(), "{err:?}");
 
     // A call with a stale secret is refused the same way.
-    let stale = t.client().session_for_uid(8, "alice", "stale-secret");
+    let stale = client.session_for_uid(8, "alice", "stale-secret");
     let err = stale.search("sale.order", Domain::all()).await.unwrap_err();
     assert!(err.is_access_denied(), "{err:?}");
     assert!(!err.to_string().contains("stale-secret"));
 }
 
-#[tokio::test]
-async fn api_key_login_works_where_a_password_does() {
-    let t = Target::start().await;
-    let Some(key) = t.admin_api_key() else {
+async fn api_key_login_works_where_odoo_takes_one(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
+    let Some(key) = t.api_key("admin") else {
         eprintln!("[odoo-rs tests] skipped: set ODOO_API_KEY_ADMIN for the API-key test");
         return;
     };
-    let admin = t
-        .client()
-        .login_api_key("admin", key.as_str())
-        .await
-        .unwrap();
+    let result = t.client().login_api_key("admin", key.as_str()).await;
+    if transport == Transport::WebSession {
+        // The web login takes passwords only: refused before sending.
+        assert!(matches!(result, Err(Error::Config(_))), "{result:?}");
+        return;
+    }
+    let admin = result.unwrap();
     assert_eq!(admin.uid(), 2);
+    assert_eq!(admin.transport(), transport);
     assert!(
         !format!("{admin:?}").contains(&key),
         "the key leaked into Debug"
@@ -184,16 +216,28 @@ async fn api_key_login_works_where_a_password_does() {
         .await
         .unwrap_err();
     assert!(err.is_access_denied());
+    // A key is not alice's because someone says so.
+    let err = t
+        .client()
+        .login_api_key("alice", key.as_str())
+        .await
+        .unwrap_err();
+    assert!(err.is_access_denied(), "{err:?}");
 }
 
-#[tokio::test]
-async fn login_fills_the_user_context() {
-    let t = Target::start().await;
+async fn login_fills_the_user_context(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let alice = t.login("alice").await;
     assert_eq!(alice.lang(), Some("en_US"));
     assert_eq!(alice.context()["uid"], json!(8));
     assert_eq!(alice.allowed_company_ids(), vec![1]);
-    assert_eq!(alice.server_version().unwrap().major(), Some(18));
+    assert_eq!(alice.transport(), transport);
+    assert_eq!(
+        alice.server_version().unwrap().major(),
+        Some(t.odoo_version)
+    );
     let debug = format!("{alice:?}");
     assert!(
         debug.contains("alice") && debug.contains("[redacted]"),
@@ -225,9 +269,10 @@ struct Partner {
     create_date: DateTime,
 }
 
-#[tokio::test]
-async fn create_read_write_unlink_round_trip() {
-    let t = Target::start().await;
+async fn create_read_write_unlink_round_trip(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let admin = t.login("admin").await;
     let id = admin
         .create(
@@ -330,9 +375,10 @@ async fn create_read_write_unlink_round_trip() {
     );
 }
 
-#[tokio::test]
-async fn server_errors_keep_their_kind_name_and_message() {
-    let t = Target::start().await;
+async fn server_errors_keep_their_kind_name_and_message(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let admin = t.login("admin").await;
 
     let err = admin
@@ -344,10 +390,12 @@ async fn server_errors_keep_their_kind_name_and_message() {
         Some(ServerErrorKind::UnknownModel),
         "{err:?}"
     );
-    assert_eq!(
-        err.as_server().unwrap().message(),
+    let expected = if transport == Transport::Json2 {
+        "the model 'no.such.model' does not exist"
+    } else {
         "Object no.such.model doesn't exist"
-    );
+    };
+    assert_eq!(err.as_server().unwrap().message(), expected);
 
     let err = admin
         .call("res.partner", "no_such_method")
@@ -394,10 +442,17 @@ async fn server_errors_keep_their_kind_name_and_message() {
         .create("res.partner", &json!({"email": "noname@example.com"}))
         .await
         .unwrap_err();
+    // XML-RPC folds ValidationError (a UserError subclass in Odoo) into
+    // UserError's fault code 2: no client can tell them apart there.
+    let expected = if transport == Transport::XmlRpc {
+        ServerErrorKind::UserError
+    } else {
+        ServerErrorKind::ValidationError
+    };
+    assert_eq!(err.server_kind(), Some(expected), "{err:?}");
     assert_eq!(
-        err.server_kind(),
-        Some(ServerErrorKind::ValidationError),
-        "{err:?}"
+        err.as_server().unwrap().message(),
+        "The operation cannot be completed: Contacts require a name"
     );
 
     let err = admin.unlink("sale.order", [21]).await.unwrap_err();
@@ -417,8 +472,7 @@ async fn server_errors_keep_their_kind_name_and_message() {
     assert!(err.is_access_error(), "{err:?}");
 }
 
-#[tokio::test]
-async fn a_type_that_does_not_fit_names_model_record_field_and_value() {
+async fn a_type_that_does_not_fit_names_model_record_field_and_value(transport: Transport) {
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
     struct StrictOrder {
@@ -426,7 +480,9 @@ async fn a_type_that_does_not_fit_names_model_record_field_and_value() {
         // Empty on order 21: Odoo sends false, which a non-Option refuses.
         commitment_date: DateTime,
     }
-    let t = Target::start().await;
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let alice = t.login("alice").await;
     let err = alice
         .read::<StrictOrder>("sale.order", [21])
@@ -457,9 +513,10 @@ async fn a_type_that_does_not_fit_names_model_record_field_and_value() {
     );
 }
 
-#[tokio::test]
-async fn domains_with_every_operator_family_run_on_the_server() {
-    let t = Target::start().await;
+async fn domains_with_every_operator_family_run_on_the_server(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let admin = t.login("admin").await;
     let count = |d: Domain| {
         let admin = admin.clone();
@@ -537,17 +594,27 @@ async fn domains_with_every_operator_family_run_on_the_server() {
     assert_eq!(desc.len(), 3);
 }
 
-#[tokio::test]
-async fn thirty_two_concurrent_users_never_see_each_others_orders() {
-    let t = Target::start().await;
+async fn thirty_two_concurrent_users_never_see_each_others_orders(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
     let client = t.client();
     let mut tasks = Vec::new();
     for i in 0..32 {
         let client = client.clone();
         let (login, uid) = if i % 2 == 0 { ("alice", 8) } else { ("bob", 9) };
-        let password = t.password(login);
+        let (secret, by_key) = if t.uses_api_keys() {
+            (t.api_key(login).unwrap(), true)
+        } else {
+            (t.password(login), false)
+        };
         tasks.push(tokio::spawn(async move {
-            let session = client.login(login, password).await.unwrap();
+            let session = if by_key {
+                client.login_api_key(login, secret).await
+            } else {
+                client.login(login, secret).await
+            }
+            .unwrap();
             assert_eq!(session.uid(), uid);
             for _ in 0..5 {
                 let rows: Vec<OrderRow> = session
@@ -578,8 +645,7 @@ async fn thirty_two_concurrent_users_never_see_each_others_orders() {
     }
 }
 
-#[tokio::test]
-async fn an_unreachable_server_is_a_connect_error_that_did_not_run() {
+async fn an_unreachable_server_is_a_connect_error_that_did_not_run(transport: Transport) {
     // A port nothing listens on: bind, note the port, close.
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -587,9 +653,15 @@ async fn an_unreachable_server_is_a_connect_error_that_did_not_run() {
     };
     let client = odoo::Client::builder(format!("http://127.0.0.1:{port}"))
         .database("odoo18")
+        .transport(transport)
         .build()
         .unwrap();
-    let err = client.login("alice", "secret-pw").await.unwrap_err();
+    let err = if transport == Transport::Json2 {
+        client.login_api_key("alice", "secret-pw").await
+    } else {
+        client.login("alice", "secret-pw").await
+    }
+    .unwrap_err();
     let Error::Transport(t) = &err else {
         panic!("expected a transport error, got {err:?}")
     };
@@ -597,3 +669,128 @@ async fn an_unreachable_server_is_a_connect_error_that_did_not_run() {
     assert!(!err.may_have_run());
     assert!(!err.to_string().contains("secret-pw"));
 }
+
+/// A web session that expired is renewed once, and the call that met the
+/// expiry runs once: a create is never sent twice to the server.
+async fn an_expired_web_session_relogs_and_a_create_runs_once(transport: Transport) {
+    if transport != Transport::WebSession {
+        return;
+    }
+    let Some(t) = target(transport).await else {
+        return;
+    };
+    let Some(mock) = &t.mock else {
+        eprintln!("[odoo-rs tests] skipped: expiring a session needs the embedded server");
+        return;
+    };
+    let admin = t.login("admin").await;
+    mock.expire_web_sessions();
+    mock.clear_calls();
+    let id = admin
+        .create("res.partner", &json!({"name": "created across an expiry"}))
+        .await
+        .unwrap();
+    let creates: Vec<_> = mock
+        .calls()
+        .into_iter()
+        .filter(|c| c.method == "create" && c.model == "res.partner")
+        .collect();
+    assert_eq!(
+        creates.len(),
+        1,
+        "the create reached the server once: {creates:?}"
+    );
+    assert_eq!(creates[0].protocol, "web");
+    let rows: Vec<Partner> = admin
+        .read("res.partner", [id])
+        .fields([
+            "name",
+            "email",
+            "phone",
+            "is_company",
+            "parent_id",
+            "create_date",
+        ])
+        .await
+        .unwrap();
+    assert_eq!(rows[0].name, "created across an expiry");
+    let found = admin
+        .search_count("res.partner", field("name").eq("created across an expiry"))
+        .await
+        .unwrap();
+    assert_eq!(found, 1, "exactly one record was created");
+
+    // Logging out closes the session for good, server-side too.
+    admin.logout().await.unwrap();
+    let err = admin
+        .search("res.partner", Domain::all())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::LoggedOut(_)), "{err:?}");
+}
+
+/// Each transport's session reaches the server through its own protocol.
+async fn calls_travel_over_the_chosen_protocol(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
+    let Some(mock) = &t.mock else {
+        return;
+    };
+    let alice = t.login("alice").await;
+    mock.clear_calls();
+    alice
+        .search_count("sale.order", Domain::all())
+        .await
+        .unwrap();
+    let calls = mock.calls();
+    let expected = match transport {
+        Transport::JsonRpc => "jsonrpc",
+        Transport::XmlRpc => "xmlrpc",
+        Transport::WebSession => "web",
+        Transport::Json2 => "json2",
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].protocol, expected);
+    assert_eq!(calls[0].uid, 8);
+}
+
+/// Run every test of the suite over one transport.
+macro_rules! suite {
+    ($module:ident, $transport:expr, [$($test:ident),* $(,)?]) => {
+        mod $module {
+            $(
+                #[tokio::test]
+                async fn $test() {
+                    super::$test($transport).await
+                }
+            )*
+        }
+    };
+}
+
+macro_rules! every_transport {
+    ($($test:ident),* $(,)?) => {
+        suite!(json_rpc, odoo::Transport::JsonRpc, [$($test),*]);
+        suite!(xml_rpc, odoo::Transport::XmlRpc, [$($test),*]);
+        suite!(web_session, odoo::Transport::WebSession, [$($test),*]);
+        suite!(json_2, odoo::Transport::Json2, [$($test),*]);
+    };
+}
+
+every_transport!(
+    alice_and_bob_each_see_only_their_own_orders,
+    a_user_cannot_read_write_or_unlink_another_users_order,
+    wrong_password_is_access_denied,
+    api_key_login_works_where_odoo_takes_one,
+    login_fills_the_user_context,
+    create_read_write_unlink_round_trip,
+    server_errors_keep_their_kind_name_and_message,
+    a_type_that_does_not_fit_names_model_record_field_and_value,
+    domains_with_every_operator_family_run_on_the_server,
+    thirty_two_concurrent_users_never_see_each_others_orders,
+    an_unreachable_server_is_a_connect_error_that_did_not_run,
+    an_expired_web_session_relogs_and_a_create_runs_once,
+    calls_travel_over_the_chosen_protocol,
+);
