@@ -84,4 +84,4 @@ pub use model::{
     Field, FieldDef, FieldValue, Model, Order, ReadOnly, Ref, Refs, Selection, Writable,
 };
 pub use query::{Pages, Query};
-pub use record::{Record, Relation};
+pub use record::{Record, Relation, decode_rows};

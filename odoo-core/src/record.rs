@@ -34,6 +34,18 @@ impl<'de, M: Model> Deserialize<'de> for Row<M> {
     }
 }
 
+/// Decode rows as `read` and `search_read` return them (objects with `id`
+/// and the fields) into ids and values of `M`, with Odoo's rules (`false` is
+/// `None`).
+///
+/// # Errors
+///
+/// [`Error::Decode`] naming the model, the record id and the field.
+pub fn decode_rows<M: Model>(rows: &Value) -> Result<Vec<(i64, M)>, Error> {
+    let rows: Vec<Row<M>> = crate::decode::from_value(rows, M::MODEL)?;
+    Ok(rows.into_iter().map(|Row(id, m)| (id, m)).collect())
+}
+
 /// Fails with [`Error::LoggedOut`] when the session logged out, before
 /// anything is sent (the session itself refuses too; this also covers
 /// operations that would send nothing, such as saving an unchanged record).

@@ -1,8 +1,8 @@
 //! `#[odoo(...)]` attributes. Parsing never stops at the first mistake:
 //! unknown, malformed and duplicate keys are recorded and parsing goes on.
 
-use proc_macro2::Span;
 use crate::ctxt::Ctxt;
+use proc_macro2::Span;
 
 /// A string value and where it was written.
 #[derive(Clone)]
@@ -86,7 +86,10 @@ fn string_value(
             span: s.span(),
         })),
         other => {
-            cx.error_spanned_by(other, format!("expected `{key} = \"...\"`, a string literal"));
+            cx.error_spanned_by(
+                other,
+                format!("expected `{key} = \"...\"`, a string literal"),
+            );
             Ok(None)
         }
     }
@@ -114,7 +117,9 @@ impl Container {
                 "crate" => {
                     if let Some(s) = string_value(cx, meta, key)? {
                         match syn::parse_str::<syn::Path>(&s.value) {
-                            Ok(path) => set_once(cx, &mut out.crate_path, Some(path), &meta.path, key),
+                            Ok(path) => {
+                                set_once(cx, &mut out.crate_path, Some(path), &meta.path, key)
+                            }
                             Err(_) => cx.syn_error(syn::Error::new(
                                 s.span,
                                 format!("`crate = {:?}` is not a path", s.value),
@@ -142,7 +147,10 @@ impl Field {
                 "readonly" => {
                     if meta.input.peek(syn::Token![=]) {
                         let value: syn::Expr = meta.value()?.parse()?;
-                        cx.error_spanned_by(value, "`readonly` takes no value: write #[odoo(readonly)]");
+                        cx.error_spanned_by(
+                            value,
+                            "`readonly` takes no value: write #[odoo(readonly)]",
+                        );
                     } else if out.readonly {
                         cx.error_spanned_by(&meta.path, "duplicate odoo attribute `readonly`");
                     }

@@ -102,10 +102,16 @@ fn check_duplicate_odoo_names(cx: &Ctxt, model: &Model<'_>) {
 fn check_field_types(cx: &Ctxt, model: &Model<'_>) {
     for field in &model.fields {
         let what = match field.ty {
-            syn::Type::Reference(_) => Some("a reference: records own their values; use String, not &str"),
+            syn::Type::Reference(_) => {
+                Some("a reference: records own their values; use String, not &str")
+            }
             syn::Type::Tuple(t) if t.elems.is_empty() => Some("`()`"),
-            syn::Type::Tuple(_) => Some("a tuple: for a many2one use odoo::Many2one or odoo::Ref<M>"),
-            syn::Type::Array(_) | syn::Type::Slice(_) => Some("an array: for a one2many or many2many use Vec<i64> or odoo::Refs<M>"),
+            syn::Type::Tuple(_) => {
+                Some("a tuple: for a many2one use odoo::Many2one or odoo::Ref<M>")
+            }
+            syn::Type::Array(_) | syn::Type::Slice(_) => {
+                Some("an array: for a one2many or many2many use Vec<i64> or odoo::Refs<M>")
+            }
             syn::Type::Ptr(_) => Some("a raw pointer"),
             syn::Type::BareFn(_) => Some("a function pointer"),
             syn::Type::ImplTrait(_) | syn::Type::TraitObject(_) => Some("a trait object"),
@@ -114,10 +120,7 @@ fn check_field_types(cx: &Ctxt, model: &Model<'_>) {
             _ => None,
         };
         if let Some(what) = what {
-            cx.error_spanned_by(
-                field.ty,
-                format!("unsupported field type, {what}"),
-            );
+            cx.error_spanned_by(field.ty, format!("unsupported field type, {what}"));
         }
     }
 }

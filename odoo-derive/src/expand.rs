@@ -89,10 +89,17 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
         }
     });
 
-    let search_doc = format!("A query on `{model_name}` as `session`'s user; run it with `.all()`, `.first()`, `.ids()`, `.count()` or `.pages(n)`.");
-    let browse_doc = format!("The `{model_name}` record `id`, read as `session`'s user (an error names a missing id).");
-    let browse_many_doc = format!("These `{model_name}` records, in order, in one call; they share a prefetch set.");
-    let create_doc = format!("Create a `{model_name}` record with only the fields set in `values`, and read it back.");
+    let search_doc = format!(
+        "A query on `{model_name}` as `session`'s user; run it with `.all()`, `.first()`, `.ids()`, `.count()` or `.pages(n)`."
+    );
+    let browse_doc = format!(
+        "The `{model_name}` record `id`, read as `session`'s user (an error names a missing id)."
+    );
+    let browse_many_doc =
+        format!("These `{model_name}` records, in order, in one call; they share a prefetch set.");
+    let create_doc = format!(
+        "Create a `{model_name}` record with only the fields set in `values`, and read it back."
+    );
     let count_doc = format!("How many `{model_name}` records match `domain` for `session`'s user.");
 
     quote! {

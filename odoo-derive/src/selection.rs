@@ -23,7 +23,10 @@ pub fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     if !input.generics.params.is_empty() {
-        cx.error_spanned_by(&input.generics, "#[derive(Selection)] does not support generics");
+        cx.error_spanned_by(
+            &input.generics,
+            "#[derive(Selection)] does not support generics",
+        );
     }
     let mut known = Vec::new();
     let mut unknown = None;
@@ -70,7 +73,10 @@ pub fn derive(input: &syn::DeriveInput) -> syn::Result<TokenStream> {
         if let Some(b) = known[..i].iter().find(|b| b.key == a.key) {
             cx.error_spanned_by(
                 a.ident,
-                format!("`{}` and `{}` have the same key {:?}", b.ident, a.ident, a.key),
+                format!(
+                    "`{}` and `{}` have the same key {:?}",
+                    b.ident, a.ident, a.key
+                ),
             );
         }
     }
