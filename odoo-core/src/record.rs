@@ -463,6 +463,11 @@ impl<M: Model> Record<M> {
 
 /// A relation field type that [`Record::fetch`] follows: [`Ref<M>`],
 /// `Option<Ref<M>>` and [`Refs<M>`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a relation that `fetch` can follow",
+    label = "this field's type does not name its target model",
+    note = "declare the field as odoo::Ref<Target>, Option<odoo::Ref<Target>> or odoo::Refs<Target>"
+)]
 pub trait Relation: FieldValue {
     /// The target model.
     type Target: Model;

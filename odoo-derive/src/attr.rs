@@ -15,6 +15,8 @@ pub struct Located<T> {
 #[derive(Default)]
 pub struct Container {
     pub model: Option<Located<String>>,
+    /// `model` was written, even if its value was malformed.
+    pub model_written: bool,
     pub crate_path: Option<syn::Path>,
 }
 
@@ -111,6 +113,7 @@ impl Container {
         for_each_key(cx, attrs, |meta, key| {
             match key {
                 "model" => {
+                    out.model_written = true;
                     let v = string_value(cx, meta, key)?;
                     set_once(cx, &mut out.model, v, &meta.path, key);
                 }

@@ -18,6 +18,8 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
 /// typo such as `Sale Order` would only fail at run time.
 fn check_model_attribute(cx: &Ctxt, model: &Model<'_>) {
     match &model.attrs.model {
+        // Written but malformed: that error is already reported.
+        None if model.attrs.model_written => {}
         None => cx.error_spanned_by(
             model.ident,
             "missing #[odoo(model = \"...\")]: which Odoo model does this struct mirror? e.g. #[odoo(model = \"sale.order\")]",

@@ -1,0 +1,6 @@
+#[derive(odoo::Model, Clone)]
+struct SaleOrder {
+    name: String,
+}
+
+fn main() {}

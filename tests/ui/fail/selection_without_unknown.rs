@@ -1,0 +1,7 @@
+#[derive(odoo::Selection, Clone, PartialEq)]
+enum State {
+    Draft,
+    Sale(u8),
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+#[derive(odoo::Model, Clone)]
+#[odoo(model = "sale.order")]
+struct SaleOrder(String, f64);
+
+fn main() {}
