@@ -11,6 +11,7 @@
 //! text and `dateTime.iso8601` becomes Odoo's `"YYYY-MM-DD HH:MM:SS"`, the
 //! forms Odoo itself uses over JSON.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use base64::Engine as _;
@@ -186,152 +187,262 @@ fn escape_into(out: &mut String, text: &str) {
 
 // ------------------------------------------------------------------ decoding
 
-/// A simplified event stream: elements and their merged text.
+/// The element names of XML-RPC, recognised once per event so that the
+/// parser compares small tags, not strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tag {
+    MethodResponse,
+    MethodCall,
+    MethodName,
+    Params,
+    Param,
+    Fault,
+    Value,
+    Int,
+    Boolean,
+    Double,
+    String,
+    Nil,
+    Base64,
+    DateTime,
+    Array,
+    Data,
+    Struct,
+    Member,
+    Name,
+    Other(std::string::String),
+}
+
+impl Tag {
+    fn of(name: &str) -> Tag {
+        match name {
+            "value" => Tag::Value,
+            "member" => Tag::Member,
+            "name" => Tag::Name,
+            "string" => Tag::String,
+            "int" | "i4" | "i8" | "i1" | "i2" => Tag::Int,
+            "boolean" => Tag::Boolean,
+            "double" => Tag::Double,
+            "struct" => Tag::Struct,
+            "array" => Tag::Array,
+            "data" => Tag::Data,
+            // Apache's extension namespace spells it `ex:nil`.
+            "nil" | "ex:nil" => Tag::Nil,
+            "base64" => Tag::Base64,
+            "dateTime.iso8601" => Tag::DateTime,
+            "param" => Tag::Param,
+            "params" => Tag::Params,
+            "fault" => Tag::Fault,
+            "methodResponse" => Tag::MethodResponse,
+            "methodCall" => Tag::MethodCall,
+            "methodName" => Tag::MethodName,
+            other => Tag::Other(other.to_owned()),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Tag::MethodResponse => "methodResponse",
+            Tag::MethodCall => "methodCall",
+            Tag::MethodName => "methodName",
+            Tag::Params => "params",
+            Tag::Param => "param",
+            Tag::Fault => "fault",
+            Tag::Value => "value",
+            Tag::Int => "int",
+            Tag::Boolean => "boolean",
+            Tag::Double => "double",
+            Tag::String => "string",
+            Tag::Nil => "nil",
+            Tag::Base64 => "base64",
+            Tag::DateTime => "dateTime.iso8601",
+            Tag::Array => "array",
+            Tag::Data => "data",
+            Tag::Struct => "struct",
+            Tag::Member => "member",
+            Tag::Name => "name",
+            Tag::Other(name) => name,
+        }
+    }
+}
+
+/// One step of the document: an element boundary, or all the text up to
+/// the next one (entities resolved), borrowed from the input when it can be.
 #[derive(Debug)]
-enum Token {
-    Start(String),
-    End(String),
-    Empty(String),
-    Text(String),
+enum Token<'a> {
+    Start(Tag),
+    End(Tag),
+    Empty(Tag),
+    Text(Cow<'a, str>),
+    Eof,
 }
 
 /// Deepest nesting accepted, so that hostile input cannot exhaust the stack.
 const MAX_DEPTH: usize = 256;
 
-fn tokenize(xml: &[u8]) -> Result<Vec<Token>, XmlRpcError> {
-    let mut reader = quick_xml::Reader::from_reader(xml);
-    let mut tokens = Vec::new();
-    let mut text = String::new();
-    let mut buf = Vec::new();
-    let flush = |text: &mut String, tokens: &mut Vec<Token>| {
-        if !text.is_empty() {
-            tokens.push(Token::Text(std::mem::take(text)));
-        }
-    };
-    loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| XmlRpcError(format!("not well-formed XML: {e}")))?;
-        match event {
-            Event::Start(e) => {
-                flush(&mut text, &mut tokens);
-                tokens.push(Token::Start(name_of(e.local_name().as_ref())?));
-            }
-            Event::End(e) => {
-                flush(&mut text, &mut tokens);
-                tokens.push(Token::End(name_of(e.local_name().as_ref())?));
-            }
-            Event::Empty(e) => {
-                flush(&mut text, &mut tokens);
-                tokens.push(Token::Empty(name_of(e.local_name().as_ref())?));
-            }
-            Event::Text(t) => text.push_str(&t.xml10_content()),
-            Event::CData(t) => text.push_str(&t.into_inner()),
-            Event::GeneralRef(r) => {
-                if let Some(c) = r
-                    .resolve_char_ref()
-                    .map_err(|e| XmlRpcError(format!("bad character reference: {e}")))?
-                {
-                    text.push(c);
-                } else {
-                    let name = r.into_inner();
-                    match name.as_ref() {
-                        "amp" => text.push('&'),
-                        "lt" => text.push('<'),
-                        "gt" => text.push('>'),
-                        "quot" => text.push('"'),
-                        "apos" => text.push('\''),
-                        other => return err(format!("unknown entity &{other};")),
-                    }
-                }
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
-        }
-        buf.clear();
-    }
-    flush(&mut text, &mut tokens);
-    Ok(tokens)
+/// A streaming cursor over the document, with one token of look-ahead.
+struct Cursor<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    peeked: Option<Token<'a>>,
 }
 
-fn name_of(raw: &str) -> Result<String, XmlRpcError> {
-    Ok(raw.to_owned())
-}
-
-/// A cursor over the tokens that skips whitespace-only text between
-/// elements.
-struct Cursor {
-    tokens: std::vec::IntoIter<Token>,
-    peeked: Option<Token>,
-}
-
-impl Cursor {
-    fn next(&mut self) -> Option<Token> {
-        self.peeked.take().or_else(|| self.tokens.next())
+impl<'a> Cursor<'a> {
+    fn new(xml: &'a [u8]) -> Result<Self, XmlRpcError> {
+        let mut reader = quick_xml::Reader::from_reader(xml);
+        // The parser checks every end tag against the grammar itself.
+        reader.config_mut().check_end_names = false;
+        Ok(Cursor {
+            reader,
+            peeked: None,
+        })
     }
 
-    /// The next token that is not whitespace-only text.
-    fn next_significant(&mut self) -> Option<Token> {
+    /// The next token, text pieces (text, entities, CDATA) merged.
+    fn next(&mut self) -> Result<Token<'a>, XmlRpcError> {
+        self.read(false)
+    }
+
+    /// The next token that is not whitespace-only text: where the grammar
+    /// allows only elements, blank text is layout and is skipped unread.
+    fn next_significant(&mut self) -> Result<Token<'a>, XmlRpcError> {
         loop {
-            match self.next() {
-                Some(Token::Text(t)) if t.trim().is_empty() => continue,
-                other => return other,
+            match self.read(true)? {
+                Token::Text(t) if t.trim().is_empty() => continue,
+                other => return Ok(other),
             }
         }
     }
 
-    fn peek_significant(&mut self) -> Option<&Token> {
-        if self.peeked.is_none() {
-            self.peeked = self.next_significant();
-        } else if matches!(&self.peeked, Some(Token::Text(t)) if t.trim().is_empty()) {
-            self.peeked = self.next_significant();
+    fn read(&mut self, skip_blank: bool) -> Result<Token<'a>, XmlRpcError> {
+        if let Some(token) = self.peeked.take() {
+            return Ok(token);
         }
-        self.peeked.as_ref()
+        let mut text: Option<Cow<'a, str>> = None;
+        loop {
+            let event = self
+                .reader
+                .read_event()
+                .map_err(|e| XmlRpcError(format!("not well-formed XML: {e}")))?;
+            let piece: Cow<'a, str> = match event {
+                Event::Text(t) => {
+                    let piece = t.into_inner();
+                    if skip_blank
+                        && text.is_none()
+                        && piece.bytes().all(|b| b.is_ascii_whitespace())
+                    {
+                        continue;
+                    }
+                    normalize_eols(piece)
+                }
+                Event::CData(t) => t.into_inner(),
+                Event::GeneralRef(r) => Cow::Owned(resolve_entity(&r)?.to_string()),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => continue,
+                other => {
+                    let token = match other {
+                        Event::Start(e) => Token::Start(Tag::of(e.name().as_ref())),
+                        Event::End(e) => Token::End(Tag::of(e.name().as_ref())),
+                        Event::Empty(e) => Token::Empty(Tag::of(e.name().as_ref())),
+                        _ => Token::Eof,
+                    };
+                    return Ok(match text {
+                        Some(text) => {
+                            self.peeked = Some(token);
+                            Token::Text(text)
+                        }
+                        None => token,
+                    });
+                }
+            };
+            text = Some(match text {
+                None => piece,
+                Some(mut so_far) => {
+                    so_far.to_mut().push_str(&piece);
+                    so_far
+                }
+            });
+        }
     }
 
-    fn expect_start(&mut self, name: &str) -> Result<(), XmlRpcError> {
-        match self.next_significant() {
-            Some(Token::Start(n)) if n == name => Ok(()),
+    fn peek_significant(&mut self) -> Result<&Token<'a>, XmlRpcError> {
+        let token = self.next_significant()?;
+        Ok(self.peeked.insert(token))
+    }
+
+    fn expect_start(&mut self, tag: Tag) -> Result<(), XmlRpcError> {
+        match self.next_significant()? {
+            Token::Start(t) if t == tag => Ok(()),
             other => err(format!(
-                "expected <{name}>, found {}",
-                describe(other.as_ref())
+                "expected <{}>, found {}",
+                tag.name(),
+                describe(&other)
             )),
         }
     }
 
-    fn expect_end(&mut self, name: &str) -> Result<(), XmlRpcError> {
-        match self.next_significant() {
-            Some(Token::End(n)) if n == name => Ok(()),
+    fn expect_end(&mut self, tag: Tag) -> Result<(), XmlRpcError> {
+        match self.next_significant()? {
+            Token::End(t) if t == tag => Ok(()),
             other => err(format!(
-                "expected </{name}>, found {}",
-                describe(other.as_ref())
+                "expected </{}>, found {}",
+                tag.name(),
+                describe(&other)
             )),
         }
     }
 
-    /// The text up to `</name>` (empty when the element is empty).
-    fn text_until_end(&mut self, name: &str) -> Result<String, XmlRpcError> {
-        match self.next() {
-            Some(Token::Text(t)) => {
-                self.expect_end(name)?;
+    /// The text up to `</tag>` (empty when the element is empty).
+    fn text_until_end(&mut self, tag: Tag) -> Result<Cow<'a, str>, XmlRpcError> {
+        match self.next()? {
+            Token::Text(t) => {
+                self.expect_end(tag)?;
                 Ok(t)
             }
-            Some(Token::End(n)) if n == name => Ok(String::new()),
+            Token::End(t) if t == tag => Ok(Cow::Borrowed("")),
             other => err(format!(
-                "expected text in <{name}>, found {}",
-                describe(other.as_ref())
+                "expected text in <{}>, found {}",
+                tag.name(),
+                describe(&other)
             )),
         }
     }
 }
 
-fn describe(token: Option<&Token>) -> String {
+/// XML's end-of-line rule: `\r\n` and `\r` read as `\n`. Odoo sends
+/// neither, so the common case is one quick scan and no copy.
+fn normalize_eols(text: Cow<'_, str>) -> Cow<'_, str> {
+    if !text.as_bytes().contains(&b'\r') {
+        return text;
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+fn resolve_entity(r: &quick_xml::events::BytesRef<'_>) -> Result<char, XmlRpcError> {
+    if let Some(c) = r
+        .resolve_char_ref()
+        .map_err(|e| XmlRpcError(format!("bad character reference: {e}")))?
+    {
+        return Ok(c);
+    }
+    match r.xml10_content().as_ref() {
+        "amp" => Ok('&'),
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "quot" => Ok('"'),
+        "apos" => Ok('\''),
+        other => err(format!("unknown entity &{other};")),
+    }
+}
+
+fn describe(token: &Token<'_>) -> std::string::String {
     match token {
-        Some(Token::Start(n)) => format!("<{n}>"),
-        Some(Token::End(n)) => format!("</{n}>"),
-        Some(Token::Empty(n)) => format!("<{n}/>"),
-        Some(Token::Text(t)) => format!("text {:?}", t.chars().take(40).collect::<String>()),
-        None => "the end of the document".into(),
+        Token::Start(t) => format!("<{}>", t.name()),
+        Token::End(t) => format!("</{}>", t.name()),
+        Token::Empty(t) => format!("<{}/>", t.name()),
+        Token::Text(t) => format!(
+            "text {:?}",
+            t.chars().take(40).collect::<std::string::String>()
+        ),
+        Token::Eof => "the end of the document".into(),
     }
 }
 
@@ -341,22 +452,19 @@ fn describe(token: Option<&Token>) -> String {
 ///
 /// When the bytes are not a well-formed XML-RPC response.
 pub fn decode_response(xml: &[u8]) -> Result<XmlResponse, XmlRpcError> {
-    let mut c = Cursor {
-        tokens: tokenize(xml)?.into_iter(),
-        peeked: None,
-    };
-    c.expect_start("methodResponse")?;
-    let response = match c.next_significant() {
-        Some(Token::Start(n)) if n == "params" => {
-            c.expect_start("param")?;
+    let mut c = Cursor::new(xml)?;
+    c.expect_start(Tag::MethodResponse)?;
+    let response = match c.next_significant()? {
+        Token::Start(Tag::Params) => {
+            c.expect_start(Tag::Param)?;
             let value = read_value(&mut c, 0)?;
-            c.expect_end("param")?;
-            c.expect_end("params")?;
+            c.expect_end(Tag::Param)?;
+            c.expect_end(Tag::Params)?;
             XmlResponse::Success(value)
         }
-        Some(Token::Start(n)) if n == "fault" => {
+        Token::Start(Tag::Fault) => {
             let value = read_value(&mut c, 0)?;
-            c.expect_end("fault")?;
+            c.expect_end(Tag::Fault)?;
             let XmlValue::Struct(members) = value else {
                 return err("a <fault> must hold a struct");
             };
@@ -378,12 +486,18 @@ pub fn decode_response(xml: &[u8]) -> Result<XmlResponse, XmlRpcError> {
         other => {
             return err(format!(
                 "expected <params> or <fault>, found {}",
-                describe(other.as_ref())
+                describe(&other)
             ));
         }
     };
-    c.expect_end("methodResponse")?;
-    Ok(response)
+    c.expect_end(Tag::MethodResponse)?;
+    match c.next_significant()? {
+        Token::Eof => Ok(response),
+        other => err(format!(
+            "content after </methodResponse>: {}",
+            describe(&other)
+        )),
+    }
 }
 
 /// Read a `methodCall` document: the method name and its parameters.
@@ -391,187 +505,161 @@ pub fn decode_response(xml: &[u8]) -> Result<XmlResponse, XmlRpcError> {
 /// # Errors
 ///
 /// When the bytes are not a well-formed XML-RPC call.
-pub fn decode_call(xml: &[u8]) -> Result<(String, Vec<XmlValue>), XmlRpcError> {
-    let mut c = Cursor {
-        tokens: tokenize(xml)?.into_iter(),
-        peeked: None,
-    };
-    c.expect_start("methodCall")?;
-    c.expect_start("methodName")?;
-    let method = c.text_until_end("methodName")?.trim().to_owned();
+pub fn decode_call(xml: &[u8]) -> Result<(std::string::String, Vec<XmlValue>), XmlRpcError> {
+    let mut c = Cursor::new(xml)?;
+    c.expect_start(Tag::MethodCall)?;
+    c.expect_start(Tag::MethodName)?;
+    let method = c.text_until_end(Tag::MethodName)?.trim().to_owned();
     let mut params = Vec::new();
-    match c.next_significant() {
-        Some(Token::Start(n)) if n == "params" => loop {
-            match c.next_significant() {
-                Some(Token::Start(n)) if n == "param" => {
+    match c.next_significant()? {
+        Token::Start(Tag::Params) => loop {
+            match c.next_significant()? {
+                Token::Start(Tag::Param) => {
                     params.push(read_value(&mut c, 0)?);
-                    c.expect_end("param")?;
+                    c.expect_end(Tag::Param)?;
                 }
-                Some(Token::End(n)) if n == "params" => break,
-                other => {
-                    return err(format!(
-                        "expected <param>, found {}",
-                        describe(other.as_ref())
-                    ));
-                }
+                Token::End(Tag::Params) => break,
+                other => return err(format!("expected <param>, found {}", describe(&other))),
             }
         },
-        Some(Token::Empty(n)) if n == "params" => {}
-        Some(Token::End(n)) if n == "methodCall" => return Ok((method, params)),
-        other => {
-            return err(format!(
-                "expected <params>, found {}",
-                describe(other.as_ref())
-            ));
-        }
+        Token::Empty(Tag::Params) => {}
+        Token::End(Tag::MethodCall) => return Ok((method, params)),
+        other => return err(format!("expected <params>, found {}", describe(&other))),
     }
-    c.expect_end("methodCall")?;
+    c.expect_end(Tag::MethodCall)?;
     Ok((method, params))
 }
 
 /// Read `<value>...</value>`.
-fn read_value(c: &mut Cursor, depth: usize) -> Result<XmlValue, XmlRpcError> {
+fn read_value(c: &mut Cursor<'_>, depth: usize) -> Result<XmlValue, XmlRpcError> {
     if depth > MAX_DEPTH {
         return err(format!("values nested deeper than {MAX_DEPTH}"));
     }
-    match c.next_significant() {
-        Some(Token::Start(n)) if n == "value" => {}
-        Some(Token::Empty(n)) if n == "value" => return Ok(XmlValue::String(String::new())),
-        other => {
-            return err(format!(
-                "expected <value>, found {}",
-                describe(other.as_ref())
-            ));
-        }
+    match c.next_significant()? {
+        Token::Start(Tag::Value) => {}
+        Token::Empty(Tag::Value) => return Ok(XmlValue::String(std::string::String::new())),
+        other => return err(format!("expected <value>, found {}", describe(&other))),
     }
     // Untyped text, a typed element, or nothing (an empty string).
-    let value = match c.next() {
-        Some(Token::End(n)) if n == "value" => return Ok(XmlValue::String(String::new())),
-        Some(Token::Text(t)) => {
+    let value = match c.next()? {
+        Token::End(Tag::Value) => return Ok(XmlValue::String(std::string::String::new())),
+        Token::Text(t) => {
             if t.trim().is_empty() {
                 // Whitespace before a typed element, or the whole string.
-                match c.peek_significant() {
-                    Some(Token::End(n)) if n == "value" => {
-                        c.next_significant();
-                        return Ok(XmlValue::String(t));
-                    }
-                    _ => read_typed(c, depth)?,
+                if matches!(c.peek_significant()?, Token::End(Tag::Value)) {
+                    c.next_significant()?;
+                    return Ok(XmlValue::String(t.into_owned()));
                 }
+                read_typed(c, depth)?
             } else {
-                c.expect_end("value")?;
-                return Ok(XmlValue::String(t));
+                c.expect_end(Tag::Value)?;
+                return Ok(XmlValue::String(t.into_owned()));
             }
         }
-        Some(token) => {
+        Token::Eof => return err("the document ends inside a <value>"),
+        token => {
             c.peeked = Some(token);
             read_typed(c, depth)?
         }
-        None => return err("the document ends inside a <value>"),
     };
-    c.expect_end("value")?;
+    c.expect_end(Tag::Value)?;
     Ok(value)
 }
 
-fn read_typed(c: &mut Cursor, depth: usize) -> Result<XmlValue, XmlRpcError> {
-    match c.next_significant() {
-        Some(Token::Empty(n)) => match n.as_str() {
-            "nil" => Ok(XmlValue::Nil),
-            "string" => Ok(XmlValue::String(String::new())),
-            "array" => Ok(XmlValue::Array(Vec::new())),
-            "struct" => Ok(XmlValue::Struct(Vec::new())),
-            "base64" => Ok(XmlValue::Base64(Vec::new())),
-            other => err(format!("empty <{other}/> has no value")),
+fn read_typed(c: &mut Cursor<'_>, depth: usize) -> Result<XmlValue, XmlRpcError> {
+    match c.next_significant()? {
+        Token::Empty(tag) => match tag {
+            Tag::Nil => Ok(XmlValue::Nil),
+            Tag::String => Ok(XmlValue::String(std::string::String::new())),
+            Tag::Array => Ok(XmlValue::Array(Vec::new())),
+            Tag::Struct => Ok(XmlValue::Struct(Vec::new())),
+            Tag::Base64 => Ok(XmlValue::Base64(Vec::new())),
+            other => err(format!("empty <{}/> has no value", other.name())),
         },
-        Some(Token::Start(n)) => match n.as_str() {
-            "int" | "i4" | "i8" | "i1" | "i2" => {
-                let text = c.text_until_end(&n)?;
+        Token::Start(tag) => match tag {
+            Tag::Int => {
+                let text = c.text_until_end(Tag::Int)?;
                 text.trim()
                     .parse::<i64>()
                     .map(XmlValue::Int)
-                    .or_else(|_| err(format!("<{n}> holds {text:?}, not an integer")))
+                    .or_else(|_| err(format!("<int> holds {text:?}, not an integer")))
             }
-            "boolean" => {
-                let text = c.text_until_end(&n)?;
+            Tag::Boolean => {
+                let text = c.text_until_end(Tag::Boolean)?;
                 match text.trim() {
                     "1" | "true" => Ok(XmlValue::Bool(true)),
                     "0" | "false" => Ok(XmlValue::Bool(false)),
                     other => err(format!("<boolean> holds {other:?}, not 0 or 1")),
                 }
             }
-            "double" => {
-                let text = c.text_until_end(&n)?;
+            Tag::Double => {
+                let text = c.text_until_end(Tag::Double)?;
                 text.trim()
                     .parse::<f64>()
                     .map(XmlValue::Double)
                     .or_else(|_| err(format!("<double> holds {text:?}, not a number")))
             }
-            "string" => c.text_until_end(&n).map(XmlValue::String),
-            "nil" => {
-                c.expect_end("nil")?;
+            Tag::String => c
+                .text_until_end(Tag::String)
+                .map(|t| XmlValue::String(t.into_owned())),
+            Tag::Nil => {
+                c.expect_end(Tag::Nil)?;
                 Ok(XmlValue::Nil)
             }
-            "base64" => {
-                let text = c.text_until_end(&n)?;
-                let compact: String = text.split_ascii_whitespace().collect();
+            Tag::Base64 => {
+                let text = c.text_until_end(Tag::Base64)?;
+                let compact: std::string::String = text.split_ascii_whitespace().collect();
                 STANDARD
                     .decode(compact.as_bytes())
                     .map(XmlValue::Base64)
                     .or_else(|_| err("<base64> does not hold base64"))
             }
-            "dateTime.iso8601" => c
-                .text_until_end(&n)
+            Tag::DateTime => c
+                .text_until_end(Tag::DateTime)
                 .map(|t| XmlValue::DateTime(t.trim().to_owned())),
-            "array" => {
+            Tag::Array => {
                 let mut items = Vec::new();
-                match c.next_significant() {
-                    Some(Token::Start(d)) if d == "data" => loop {
-                        match c.peek_significant() {
-                            Some(Token::End(e)) if e == "data" => {
-                                c.next_significant();
+                match c.next_significant()? {
+                    Token::Start(Tag::Data) => loop {
+                        match c.peek_significant()? {
+                            Token::End(Tag::Data) => {
+                                c.next_significant()?;
                                 break;
                             }
-                            Some(_) => items.push(read_value(c, depth + 1)?),
-                            None => return err("the document ends inside an <array>"),
+                            Token::Eof => return err("the document ends inside an <array>"),
+                            _ => items.push(read_value(c, depth + 1)?),
                         }
                     },
-                    Some(Token::Empty(d)) if d == "data" => {}
-                    other => {
-                        return err(format!(
-                            "expected <data>, found {}",
-                            describe(other.as_ref())
-                        ));
-                    }
+                    Token::Empty(Tag::Data) => {}
+                    other => return err(format!("expected <data>, found {}", describe(&other))),
                 }
-                c.expect_end("array")?;
+                c.expect_end(Tag::Array)?;
                 Ok(XmlValue::Array(items))
             }
-            "struct" => {
+            Tag::Struct => {
                 let mut members = Vec::new();
                 loop {
-                    match c.next_significant() {
-                        Some(Token::Start(m)) if m == "member" => {
-                            c.expect_start("name")?;
-                            let name = c.text_until_end("name")?;
+                    match c.next_significant()? {
+                        Token::Start(Tag::Member) => {
+                            c.expect_start(Tag::Name)?;
+                            let name = c.text_until_end(Tag::Name)?.into_owned();
                             let value = read_value(c, depth + 1)?;
-                            c.expect_end("member")?;
+                            c.expect_end(Tag::Member)?;
                             members.push((name, value));
                         }
-                        Some(Token::End(e)) if e == "struct" => break,
+                        Token::End(Tag::Struct) => break,
                         other => {
-                            return err(format!(
-                                "expected <member>, found {}",
-                                describe(other.as_ref())
-                            ));
+                            return err(format!("expected <member>, found {}", describe(&other)));
                         }
                     }
                 }
                 Ok(XmlValue::Struct(members))
             }
-            other => err(format!("unknown XML-RPC type <{other}>")),
+            other => err(format!("unknown XML-RPC type <{}>", other.name())),
         },
         other => err(format!(
             "expected a typed value, found {}",
-            describe(other.as_ref())
+            describe(&other)
         )),
     }
 }
