@@ -60,6 +60,19 @@ pub mod __private {
         .decode(what)
     }
 
+    /// Decode a whole `/xmlrpc/2/object` response body into `T`, the way a
+    /// call does.
+    pub fn decode_xmlrpc_reply<T: DeserializeOwned>(body: &[u8], what: &str) -> crate::Result<T> {
+        crate::transport::xmlrpc::parse_reply(
+            200,
+            body,
+            "http://localhost/xmlrpc/2/object",
+            "",
+            crate::transport::CallSite::default(),
+        )?
+        .decode(what)
+    }
+
     // Used by `#[derive(Model)]` / `#[derive(Selection)]` output.
     pub use crate::model::{
         Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Writable, deserialize_selection,
