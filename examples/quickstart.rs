@@ -66,9 +66,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .order("name")
             .await?;
         println!(
-            "{login} (uid {}, lang {}) sees {} orders:",
+            "{login} (uid {}, lang {}, over {}) sees {} orders:",
             session.uid(),
             session.lang().unwrap_or("?"),
+            session.transport().name(),
             orders.len()
         );
         for o in &orders {
