@@ -42,6 +42,7 @@ impl<M> fmt::Debug for New<M> {
 
 impl<M: Model> New<M> {
     /// No field set yet.
+    #[allow(clippy::self_named_constructors)] // `New::new()`: "new values"
     pub fn new() -> Self {
         New::default()
     }

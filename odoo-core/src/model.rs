@@ -330,8 +330,11 @@ pub enum ReadOnly {}
 /// [`Writable`] or [`ReadOnly`].
 pub struct Field<M, T, A = Writable> {
     name: &'static str,
-    _types: PhantomData<fn() -> (M, T, A)>,
+    _types: PhantomData<Types<M, T, A>>,
 }
+
+/// The type parameters of a [`Field`], held without owning any of them.
+type Types<M, T, A> = fn() -> (M, T, A);
 
 impl<M, T, A> Field<M, T, A> {
     /// The field called `name` in Odoo. Generated code calls this.

@@ -65,8 +65,11 @@ pub(crate) struct Prefetch {
     /// Per relation field (Odoo name): the distinct ids over the set.
     relations: Vec<(&'static str, Vec<i64>)>,
     /// Per (relation field, target type): the targets fetched.
-    cache: Mutex<HashMap<(&'static str, TypeId), Arc<dyn Any + Send + Sync>>>,
+    cache: Mutex<HashMap<CacheKey, Arc<dyn Any + Send + Sync>>>,
 }
+
+/// (relation field, target type).
+type CacheKey = (&'static str, TypeId);
 
 /// Targets of one relation, fetched for a prefetch set.
 struct Fetched<T> {

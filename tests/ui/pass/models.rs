@@ -54,9 +54,21 @@ fn main() {
     assert_eq!(SaleOrder::MODEL, "sale.order");
     assert_eq!(SaleOrder::TYPE.name(), "type");
     assert_eq!(SaleOrder::REFERENCE.name(), "client_order_ref");
-    assert!(SaleOrder::FIELDS.iter().any(|f| f.name == "amount_total" && f.readonly));
-    assert!(SaleOrder::FIELDS.iter().any(|f| f.name == "partner_id" && f.relation));
-    assert!(!SaleOrder::FIELDS.iter().any(|f| f.name == "user_id" && f.relation));
+    assert!(
+        SaleOrder::FIELDS
+            .iter()
+            .any(|f| f.name == "amount_total" && f.readonly)
+    );
+    assert!(
+        SaleOrder::FIELDS
+            .iter()
+            .any(|f| f.name == "partner_id" && f.relation)
+    );
+    assert!(
+        !SaleOrder::FIELDS
+            .iter()
+            .any(|f| f.name == "user_id" && f.relation)
+    );
     let d: Domain = SaleOrder::INVOICE_STATUS.eq(InvoiceStatus::ToInvoice)
         & SaleOrder::PARTNER_ID.eq(15)
         & SaleOrder::ORDER_LINE.any(Line::ORDER_ID.eq(3))
