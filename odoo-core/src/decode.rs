@@ -75,6 +75,32 @@ pub fn from_slice<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, Er
     }
 }
 
+/// Decode the result of an XML-RPC response into `T` with Odoo's rules,
+/// streaming from the XML.
+///
+/// # Errors
+///
+/// [`Error::Protocol`] when the bytes are not a successful XML-RPC response;
+/// [`Error::Decode`] as in [`from_value`].
+pub fn from_xmlrpc<T: DeserializeOwned>(xml: &[u8], what: &str) -> Result<T, Error> {
+    let fast = crate::xmlrpc::deserialize_result_with(xml, |d| T::deserialize(OdooDeserializer(d)));
+    match fast {
+        Ok(v) => Ok(v),
+        // Slow path, only on failure: the whole tree, to say where and why.
+        Err(_) => match crate::xmlrpc::decode_response(xml) {
+            Ok(crate::xmlrpc::XmlResponse::Success(value)) => from_value(&value.into_value(), what),
+            Ok(crate::xmlrpc::XmlResponse::Fault { .. }) => Err(Error::from(ProtocolError::new(
+                "an XML-RPC fault where a result was expected",
+                xml,
+            ))),
+            Err(e) => Err(Error::from(ProtocolError::new(
+                format!("not an XML-RPC response ({e})"),
+                xml,
+            ))),
+        },
+    }
+}
+
 /// Build the precise error for a value that `T` refused.
 fn explain<T: DeserializeOwned>(value: &Value, what: &str) -> Error {
     let tracked = serde_path_to_error::deserialize::<_, T>(OdooDeserializer(value));

@@ -65,7 +65,7 @@ pub mod __private {
     pub fn decode_xmlrpc_reply<T: DeserializeOwned>(body: &[u8], what: &str) -> crate::Result<T> {
         crate::transport::xmlrpc::parse_reply(
             200,
-            body,
+            bytes::Bytes::copy_from_slice(body),
             "http://localhost/xmlrpc/2/object",
             "",
             crate::transport::CallSite::default(),

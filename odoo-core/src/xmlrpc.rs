@@ -500,6 +500,24 @@ pub fn decode_response(xml: &[u8]) -> Result<XmlResponse, XmlRpcError> {
     }
 }
 
+/// Whether a response is a `<fault>` (read from its first elements only).
+///
+/// # Errors
+///
+/// When the document does not start as an XML-RPC response.
+pub fn is_fault(xml: &[u8]) -> Result<bool, XmlRpcError> {
+    let mut c = Cursor::new(xml)?;
+    c.expect_start(Tag::MethodResponse)?;
+    match c.next_significant()? {
+        Token::Start(Tag::Fault) => Ok(true),
+        Token::Start(Tag::Params) => Ok(false),
+        other => err(format!(
+            "expected <params> or <fault>, found {}",
+            describe(&other)
+        )),
+    }
+}
+
 /// Read a `methodCall` document: the method name and its parameters.
 ///
 /// # Errors
@@ -661,6 +679,362 @@ fn read_typed(c: &mut Cursor<'_>, depth: usize) -> Result<XmlValue, XmlRpcError>
             "expected a typed value, found {}",
             describe(&other)
         )),
+    }
+}
+
+// ------------------------------------------------------------------ serde
+
+impl serde::de::Error for XmlRpcError {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        XmlRpcError(msg.to_string())
+    }
+}
+
+/// Decode the result of a successful response straight into `T`, with no
+/// intermediate tree: each XML-RPC value feeds the serde visitor as it is
+/// read (`int` as an integer, `string` as a string, `array` as a sequence,
+/// `struct` as a map, `nil` as unit, `base64` as its base64 text,
+/// `dateTime.iso8601` as Odoo's `"YYYY-MM-DD HH:MM:SS"`).
+///
+/// # Errors
+///
+/// When the document is not a successful response, or `T` refuses a value
+/// (the error then has serde's message, without the field's path).
+pub fn deserialize_result<'de, T: serde::Deserialize<'de>>(
+    xml: &'de [u8],
+) -> Result<T, XmlRpcError> {
+    deserialize_result_with(xml, |d| T::deserialize(d))
+}
+
+/// [`deserialize_result`] with the deserializer handed to `f`, so that a
+/// caller can wrap it (e.g. in [`crate::decode::OdooDeserializer`]).
+pub(crate) fn deserialize_result_with<'de, T>(
+    xml: &'de [u8],
+    f: impl FnOnce(ValueDeserializer<'_, 'de>) -> Result<T, XmlRpcError>,
+) -> Result<T, XmlRpcError> {
+    let mut c = Cursor::new(xml)?;
+    c.expect_start(Tag::MethodResponse)?;
+    match c.next_significant()? {
+        Token::Start(Tag::Params) => {}
+        Token::Start(Tag::Fault) => return err("the response is a fault"),
+        other => return err(format!("expected <params>, found {}", describe(&other))),
+    }
+    c.expect_start(Tag::Param)?;
+    let value = f(ValueDeserializer {
+        cursor: &mut c,
+        depth: 0,
+    })?;
+    c.expect_end(Tag::Param)?;
+    c.expect_end(Tag::Params)?;
+    c.expect_end(Tag::MethodResponse)?;
+    Ok(value)
+}
+
+/// A serde deserializer for one `<value>` at the cursor.
+pub(crate) struct ValueDeserializer<'c, 'a> {
+    cursor: &'c mut Cursor<'a>,
+    depth: usize,
+}
+
+impl<'a> ValueDeserializer<'_, 'a> {
+    /// Feed the next value to `visitor`, consuming `<value>...</value>`.
+    fn visit<V: serde::de::Visitor<'a>>(self, visitor: V) -> Result<V::Value, XmlRpcError> {
+        let c = self.cursor;
+        if self.depth > MAX_DEPTH {
+            return err(format!("values nested deeper than {MAX_DEPTH}"));
+        }
+        match c.next_significant()? {
+            Token::Start(Tag::Value) => {}
+            Token::Empty(Tag::Value) => return visitor.visit_borrowed_str(""),
+            other => return err(format!("expected <value>, found {}", describe(&other))),
+        }
+        let result = match c.next()? {
+            Token::End(Tag::Value) => return visitor.visit_borrowed_str(""),
+            Token::Text(t) if !t.trim().is_empty() => {
+                c.expect_end(Tag::Value)?;
+                return visit_text(t, visitor);
+            }
+            Token::Text(t) => {
+                if matches!(c.peek_significant()?, Token::End(Tag::Value)) {
+                    c.next_significant()?;
+                    return visit_text(t, visitor);
+                }
+                visit_typed(c, self.depth, visitor)?
+            }
+            Token::Eof => return err("the document ends inside a <value>"),
+            token => {
+                c.peeked = Some(token);
+                visit_typed(c, self.depth, visitor)?
+            }
+        };
+        c.expect_end(Tag::Value)?;
+        Ok(result)
+    }
+}
+
+fn visit_text<'a, V: serde::de::Visitor<'a>>(
+    text: Cow<'a, str>,
+    visitor: V,
+) -> Result<V::Value, XmlRpcError> {
+    match text {
+        Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
+        Cow::Owned(s) => visitor.visit_string(s),
+    }
+}
+
+fn visit_typed<'a, V: serde::de::Visitor<'a>>(
+    c: &mut Cursor<'a>,
+    depth: usize,
+    visitor: V,
+) -> Result<V::Value, XmlRpcError> {
+    match c.next_significant()? {
+        Token::Empty(tag) => match tag {
+            Tag::Nil => visitor.visit_unit(),
+            Tag::String | Tag::Base64 => visitor.visit_borrowed_str(""),
+            Tag::Array => visitor.visit_seq(serde::de::value::SeqDeserializer::<
+                std::iter::Empty<XmlValueOwnedDe>,
+                XmlRpcError,
+            >::new(std::iter::empty())),
+            Tag::Struct => visitor.visit_map(serde::de::value::MapDeserializer::<
+                std::iter::Empty<(XmlValueOwnedDe, XmlValueOwnedDe)>,
+                XmlRpcError,
+            >::new(std::iter::empty())),
+            other => err(format!("empty <{}/> has no value", other.name())),
+        },
+        Token::Start(tag) => match tag {
+            Tag::Int => {
+                let text = c.text_until_end(Tag::Int)?;
+                let n = text
+                    .trim()
+                    .parse::<i64>()
+                    .or_else(|_| err(format!("<int> holds {text:?}, not an integer")))?;
+                visitor.visit_i64(n)
+            }
+            Tag::Boolean => {
+                let text = c.text_until_end(Tag::Boolean)?;
+                match text.trim() {
+                    "1" | "true" => visitor.visit_bool(true),
+                    "0" | "false" => visitor.visit_bool(false),
+                    other => err(format!("<boolean> holds {other:?}, not 0 or 1")),
+                }
+            }
+            Tag::Double => {
+                let text = c.text_until_end(Tag::Double)?;
+                let d = text
+                    .trim()
+                    .parse::<f64>()
+                    .or_else(|_| err(format!("<double> holds {text:?}, not a number")))?;
+                visitor.visit_f64(d)
+            }
+            Tag::String => {
+                let text = c.text_until_end(Tag::String)?;
+                visit_text(text, visitor)
+            }
+            Tag::Nil => {
+                c.expect_end(Tag::Nil)?;
+                visitor.visit_unit()
+            }
+            Tag::Base64 => {
+                let text = c.text_until_end(Tag::Base64)?;
+                let compact: std::string::String = text.split_ascii_whitespace().collect();
+                if STANDARD.decode(compact.as_bytes()).is_err() {
+                    return err("<base64> does not hold base64");
+                }
+                visitor.visit_string(compact)
+            }
+            Tag::DateTime => {
+                let text = c.text_until_end(Tag::DateTime)?;
+                visitor.visit_string(odoo_datetime(text.trim()))
+            }
+            Tag::Array => {
+                let value = match c.next_significant()? {
+                    Token::Start(Tag::Data) => {
+                        let mut seq = SeqAccess {
+                            cursor: &mut *c,
+                            depth,
+                            done: false,
+                        };
+                        let value = visitor.visit_seq(&mut seq)?;
+                        // Skip what the visitor did not want.
+                        while !seq.done {
+                            use serde::de::SeqAccess as _;
+                            if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
+                                break;
+                            }
+                        }
+                        value
+                    }
+                    Token::Empty(Tag::Data) => {
+                        visitor.visit_seq(serde::de::value::SeqDeserializer::<
+                            std::iter::Empty<XmlValueOwnedDe>,
+                            XmlRpcError,
+                        >::new(std::iter::empty()))?
+                    }
+                    other => return err(format!("expected <data>, found {}", describe(&other))),
+                };
+                c.expect_end(Tag::Array)?;
+                Ok(value)
+            }
+            Tag::Struct => {
+                let mut map = MapAccess {
+                    cursor: &mut *c,
+                    depth,
+                    done: false,
+                };
+                let value = visitor.visit_map(&mut map)?;
+                while !map.done {
+                    use serde::de::MapAccess as _;
+                    if map
+                        .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                        .is_none()
+                    {
+                        break;
+                    }
+                }
+                Ok(value)
+            }
+            other => err(format!("unknown XML-RPC type <{}>", other.name())),
+        },
+        other => err(format!(
+            "expected a typed value, found {}",
+            describe(&other)
+        )),
+    }
+}
+
+/// Stand-in element type for empty sequences and maps.
+type XmlValueOwnedDe = serde::de::value::UnitDeserializer<XmlRpcError>;
+
+struct SeqAccess<'c, 'a> {
+    cursor: &'c mut Cursor<'a>,
+    depth: usize,
+    done: bool,
+}
+
+impl<'a> serde::de::SeqAccess<'a> for SeqAccess<'_, 'a> {
+    type Error = XmlRpcError;
+    fn next_element_seed<T: serde::de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, XmlRpcError> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.cursor.peek_significant()? {
+            Token::End(Tag::Data) => {
+                self.cursor.next_significant()?;
+                self.done = true;
+                Ok(None)
+            }
+            Token::Eof => err("the document ends inside an <array>"),
+            _ => seed
+                .deserialize(ValueDeserializer {
+                    cursor: &mut *self.cursor,
+                    depth: self.depth + 1,
+                })
+                .map(Some),
+        }
+    }
+}
+
+struct MapAccess<'c, 'a> {
+    cursor: &'c mut Cursor<'a>,
+    depth: usize,
+    done: bool,
+}
+
+impl<'a> serde::de::MapAccess<'a> for MapAccess<'_, 'a> {
+    type Error = XmlRpcError;
+    fn next_key_seed<K: serde::de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, XmlRpcError> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.cursor.next_significant()? {
+            Token::Start(Tag::Member) => {
+                self.cursor.expect_start(Tag::Name)?;
+                let name = self.cursor.text_until_end(Tag::Name)?;
+                let key = match name {
+                    Cow::Borrowed(s) => seed.deserialize(
+                        serde::de::value::BorrowedStrDeserializer::<XmlRpcError>::new(s),
+                    ),
+                    Cow::Owned(s) => seed
+                        .deserialize(serde::de::value::StringDeserializer::<XmlRpcError>::new(s)),
+                }?;
+                Ok(Some(key))
+            }
+            Token::End(Tag::Struct) => {
+                self.done = true;
+                Ok(None)
+            }
+            other => err(format!("expected <member>, found {}", describe(&other))),
+        }
+    }
+
+    fn next_value_seed<V: serde::de::DeserializeSeed<'a>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, XmlRpcError> {
+        let value = seed.deserialize(ValueDeserializer {
+            cursor: &mut *self.cursor,
+            depth: self.depth + 1,
+        })?;
+        self.cursor.expect_end(Tag::Member)?;
+        Ok(value)
+    }
+}
+
+impl<'de> serde::Deserializer<'de> for ValueDeserializer<'_, 'de> {
+    type Error = XmlRpcError;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(
+        self,
+        visitor: V,
+    ) -> Result<V::Value, XmlRpcError> {
+        self.visit(visitor)
+    }
+
+    /// A string names a unit variant (as serde_json reads enums).
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, XmlRpcError> {
+        self.visit(EnumFromText(visitor))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// Hands a string value to an enum visitor as its variant name.
+struct EnumFromText<V>(V);
+
+impl<'a, V: serde::de::Visitor<'a>> serde::de::Visitor<'a> for EnumFromText<V> {
+    type Value = V::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.expecting(f)
+    }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'a str) -> Result<V::Value, E> {
+        use serde::de::IntoDeserializer as _;
+        self.0
+            .visit_enum(v.into_deserializer())
+            .map_err(|e: serde::de::value::Error| E::custom(e))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<V::Value, E> {
+        use serde::de::IntoDeserializer as _;
+        self.0
+            .visit_enum(v.to_owned().into_deserializer())
+            .map_err(|e: serde::de::value::Error| E::custom(e))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: std::string::String) -> Result<V::Value, E> {
+        self.visit_str(&v)
     }
 }
 

@@ -55,9 +55,19 @@ proptest! {
     }
 
     #[test]
+    fn streaming_decode_agrees_with_the_tree(value in arb_xml()) {
+        let xml = encode_response(&XmlResponse::Success(value.clone()));
+        let streamed: serde_json::Value =
+            odoo_core::xmlrpc::deserialize_result(xml.as_bytes()).unwrap();
+        prop_assert_eq!(streamed, value.into_value());
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let _ = decode_response(&bytes);
         let _ = decode_call(&bytes);
+        let _ = odoo_core::xmlrpc::deserialize_result::<serde_json::Value>(&bytes);
+        let _ = odoo_core::decode::from_xmlrpc::<Vec<serde_json::Value>>(&bytes, "x");
     }
 
     #[test]
@@ -68,5 +78,6 @@ proptest! {
         mangled.extend_from_slice(junk.as_bytes());
         mangled.extend_from_slice(&xml.as_bytes()[cut..]);
         let _ = decode_response(&mangled);
+        let _ = odoo_core::decode::from_xmlrpc::<serde_json::Value>(&mangled, "x");
     }
 }

@@ -63,6 +63,8 @@ impl Transport {
 #[derive(Clone, Debug)]
 pub(crate) enum Reply {
     Json(Bytes),
+    /// A successful XML-RPC response, decoded when asked.
+    Xml(Bytes),
     Value(serde_json::Value),
 }
 
@@ -76,6 +78,7 @@ impl Reply {
     pub(crate) fn decode<T: DeserializeOwned>(&self, what: &str) -> Result<T, Error> {
         match self {
             Reply::Json(bytes) => decode::from_slice(bytes, what),
+            Reply::Xml(bytes) => decode::from_xmlrpc(bytes, what),
             Reply::Value(value) => decode::from_value(value, what),
         }
     }
@@ -84,7 +87,7 @@ impl Reply {
     #[cfg(test)]
     pub(crate) fn bytes(&self) -> Vec<u8> {
         match self {
-            Reply::Json(bytes) => bytes.to_vec(),
+            Reply::Json(bytes) | Reply::Xml(bytes) => bytes.to_vec(),
             Reply::Value(value) => value.to_string().into_bytes(),
         }
     }

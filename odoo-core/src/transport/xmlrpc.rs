@@ -32,7 +32,7 @@ pub(crate) async fn call(
         .await?;
     let result = parse_reply(
         reply.status,
-        &reply.body,
+        reply.body,
         url.as_str(),
         &client.database,
         site,
@@ -77,26 +77,29 @@ pub(crate) fn execute_kw_params(
 
 pub(crate) fn parse_reply(
     status: u16,
-    body: &[u8],
+    body: bytes::Bytes,
     url: &str,
     database: &str,
     site: CallSite<'_>,
 ) -> Result<Reply, Error> {
-    let response = match xmlrpc::decode_response(body) {
-        Ok(response) => response,
-        Err(e) => {
-            if status != 200 {
-                return Err(Error::from(TransportError::status(url, status, body)));
-            }
-            return Err(Error::from(ProtocolError::new(
+    let not_xmlrpc = |e: xmlrpc::XmlRpcError| {
+        if status != 200 {
+            Error::from(TransportError::status(url, status, &body))
+        } else {
+            Error::from(ProtocolError::new(
                 format!("not an XML-RPC response ({e})"),
-                body,
-            )));
+                &body,
+            ))
         }
     };
-    match response {
-        XmlResponse::Success(value) => Ok(Reply::Value(value.into_value())),
+    // A result is decoded later, streaming into the caller's type; a fault
+    // is read now.
+    if !xmlrpc::is_fault(&body).map_err(not_xmlrpc)? {
+        return Ok(Reply::Xml(body));
+    }
+    match xmlrpc::decode_response(&body).map_err(not_xmlrpc)? {
         XmlResponse::Fault { code, string } => Err(fault_error(&code, string, database, site)),
+        XmlResponse::Success(value) => Ok(Reply::Value(value.into_value())),
     }
 }
 
