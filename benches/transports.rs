@@ -7,6 +7,7 @@
 //! 2. The per-call cost of each transport against the embedded server: the
 //!    same `search_read` through a session on JSON-RPC, XML-RPC, the web
 //!    session and JSON-2.
+#![allow(clippy::unwrap_used)] // a benchmark that cannot set up should stop loudly
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use odoo::{Client, Domain, Transport, field};

@@ -325,7 +325,7 @@ fn session_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .filter_map(|v| v.split(';').next())
         .filter_map(|p| p.trim().strip_prefix("session_id="))
-        .last()
+        .next_back()
         .map(str::to_owned)
 }
 

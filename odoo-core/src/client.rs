@@ -650,7 +650,7 @@ impl ClientInner {
             .filter_map(|v| v.to_str().ok())
             .filter_map(|v| v.split(';').next())
             .filter_map(|pair| pair.trim().strip_prefix("session_id="))
-            .last()
+            .next_back()
             .map(Secret::new);
         let body = response
             .bytes()
