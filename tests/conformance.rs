@@ -756,6 +756,91 @@ async fn calls_travel_over_the_chosen_protocol(transport: Transport) {
     assert_eq!(calls[0].uid, 8);
 }
 
+/// fields_get, generic calls (a workflow method), the context.
+async fn metadata_workflow_methods_and_context(transport: Transport) {
+    let Some(t) = target(transport).await else {
+        return;
+    };
+    let admin = t.login("admin").await;
+
+    let fields = admin
+        .fields_get(
+            "sale.order",
+            &["string", "type", "required", "selection", "relation"],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fields["state"].field_type, "selection");
+    assert!(fields["state"].selection.iter().any(|(k, _)| k == "sale"));
+    assert_eq!(
+        fields["partner_id"].relation.as_deref(),
+        Some("res.partner")
+    );
+    assert!(fields["partner_id"].required);
+
+    // A workflow method through `call`: confirm a new quotation.
+    let order = admin
+        .create(
+            "sale.order",
+            &json!({"partner_id": 10, "client_order_ref": "conformance"}),
+        )
+        .await
+        .unwrap();
+    let confirmed: Value = admin
+        .call("sale.order", "action_confirm")
+        .arg([order])
+        .await
+        .unwrap();
+    assert_eq!(confirmed, json!(true));
+    let rows: Vec<OrderRow> = admin
+        .read("sale.order", [order])
+        .fields(ORDER_FIELDS)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].state, "sale");
+    // Confirming twice is Odoo's UserError, on every transport.
+    let err = admin
+        .call("sale.order", "action_confirm")
+        .arg([order])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.server_kind(),
+            Some(ServerErrorKind::UserError | ServerErrorKind::ValidationError)
+        ),
+        "{err:?}"
+    );
+
+    // The context travels: archived partners count only with active_test
+    // off (a domain on `active` itself would lift the filter anyway).
+    let default = admin
+        .search_count("res.partner", Domain::all())
+        .await
+        .unwrap();
+    let all = admin
+        .with_context("active_test", false)
+        .search_count("res.partner", Domain::all())
+        .await
+        .unwrap();
+    assert!(
+        all > default,
+        "archived partners exist (OdooBot): {all} vs {default}"
+    );
+    let archived_explicitly = admin
+        .search_count("res.partner", field("active").eq(false))
+        .await
+        .unwrap();
+    assert_eq!(archived_explicitly, all - default);
+    // Per call too.
+    let per_call = admin
+        .search_count("res.partner", Domain::all())
+        .context("active_test", false)
+        .await
+        .unwrap();
+    assert_eq!(per_call, all);
+}
+
 /// Run every test of the suite over one transport.
 macro_rules! suite {
     ($module:ident, $transport:expr, [$($test:ident),* $(,)?]) => {
@@ -793,4 +878,5 @@ every_transport!(
     an_unreachable_server_is_a_connect_error_that_did_not_run,
     an_expired_web_session_relogs_and_a_create_runs_once,
     calls_travel_over_the_chosen_protocol,
+    metadata_workflow_methods_and_context,
 );
