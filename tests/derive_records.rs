@@ -597,3 +597,40 @@ async fn the_design_shape_works_over_every_transport() {
         let _: Option<Record<ProductProduct>> = product;
     }
 }
+
+#[tokio::test]
+async fn a_stream_holds_one_page_at_a_time_and_sees_every_record() {
+    use futures_util::TryStreamExt;
+    let t = Target::start().await;
+    let admin = t.login("admin").await;
+    let total = SaleOrder::count(&admin, Domain::all()).await.unwrap();
+    if let Some(mock) = &t.mock {
+        mock.clear_calls();
+    }
+    let streamed: Vec<Record<SaleOrder>> = SaleOrder::search(&admin)
+        .stream(4)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(streamed.len() as u64, total);
+    let streamed_ids = ids(&streamed);
+    let mut sorted = streamed_ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(streamed_ids, sorted, "each record once, in id order");
+    if let Some(mock) = &t.mock {
+        // One search_read per page of 4: the stream never held more.
+        let reads: Vec<_> = mock
+            .calls()
+            .into_iter()
+            .filter(|c| c.method == "search_read")
+            .collect();
+        assert_eq!(reads.len() as u64, total.div_ceil(4));
+        assert!(reads.iter().all(|c| c.kwargs["limit"] == json!(4)));
+    }
+    // An error ends the stream after it is yielded.
+    let stale = t.client().session_for_uid(2, "admin", "stale");
+    let mut failing = std::pin::pin!(SaleOrder::search(&stale).stream(4));
+    assert!(failing.try_next().await.is_err());
+    assert!(futures_util::StreamExt::next(&mut failing).await.is_none());
+}

@@ -222,6 +222,48 @@ impl<M: Model> Query<M> {
     }
 }
 
+impl<M: Model + Send + 'static> Query<M> {
+    /// The matching records as a [`Stream`](futures_util::Stream), read
+    /// `page_size` at a time as [`Query::pages`] does: a million-record
+    /// export never holds more than one page. An error ends the stream
+    /// after it is yielded.
+    ///
+    /// ```no_run
+    /// # use odoo_core::{Model, Query, Record};
+    /// # async fn export<M: Model + Send + 'static>(query: Query<M>) -> odoo_core::Result<()> {
+    /// use futures_util::TryStreamExt;
+    /// let mut records = std::pin::pin!(query.stream(500));
+    /// while let Some(record) = records.try_next().await? {
+    ///     println!("{}", record.id());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn stream(
+        self,
+        page_size: u64,
+    ) -> impl futures_util::Stream<Item = Result<Record<M>, Error>> + Send + 'static {
+        let state = (
+            self.pages(page_size),
+            std::collections::VecDeque::new(),
+            false,
+        );
+        futures_util::stream::unfold(state, |(mut pages, mut buffered, failed)| async move {
+            if failed {
+                return None;
+            }
+            if buffered.is_empty() {
+                match pages.next_page().await {
+                    Ok(Some(page)) => buffered.extend(page),
+                    Ok(None) => return None,
+                    Err(e) => return Some((Err(e), (pages, buffered, true))),
+                }
+            }
+            let record = buffered.pop_front()?;
+            Some((Ok(record), (pages, buffered, false)))
+        })
+    }
+}
+
 impl<M: Model> IntoFuture for Query<M> {
     type Output = Result<Vec<Record<M>>, Error>;
     type IntoFuture = CallFuture<'static, Vec<Record<M>>>;
