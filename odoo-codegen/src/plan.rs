@@ -1,0 +1,285 @@
+//! From a [`Schema`] and [`Options`] to what will be written: which models,
+//! their Rust names, each field's Rust name and type, the selection enums.
+//! No code text here (that is `emit`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{Options, Relations};
+use crate::error::{Error, closest};
+use crate::names::{self, Scope};
+use crate::schema::{FieldDef, ModelDef, Schema};
+
+/// Everything to generate, in output order (by model name).
+pub struct Plan<'s> {
+    pub models: Vec<ModelPlan<'s>>,
+}
+
+/// One model: its struct, its fields, its enums.
+pub struct ModelPlan<'s> {
+    pub def: &'s ModelDef,
+    pub type_name: String,
+    pub module: String,
+    pub fields: Vec<FieldPlan<'s>>,
+    pub enums: Vec<EnumPlan<'s>>,
+}
+
+/// One struct field.
+pub struct FieldPlan<'s> {
+    pub def: &'s FieldDef,
+    /// The Rust identifier (`r#type` when raw).
+    pub ident: String,
+    pub ty: RustType,
+    pub optional: bool,
+    pub readonly: bool,
+}
+
+/// The Rust type of a field, before `Option`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RustType {
+    Bool,
+    I64,
+    F64,
+    String,
+    Date,
+    DateTime,
+    Binary,
+    Json,
+    Many2one,
+    Ids,
+    /// A typed many2one: the target's struct name.
+    Ref(String),
+    /// A typed x2many: the target's struct name.
+    Refs(String),
+    /// A selection enum of this model: the enum's name.
+    Enum(String),
+}
+
+/// A selection field's enum.
+pub struct EnumPlan<'s> {
+    pub name: String,
+    pub field: &'s FieldDef,
+    pub variants: Vec<VariantPlan<'s>>,
+}
+
+/// One value of a selection.
+pub struct VariantPlan<'s> {
+    pub ident: String,
+    pub value: &'s str,
+    pub label: &'s str,
+}
+
+/// The models chosen by `options`: the named ones (or all), closed over
+/// relations when asked.
+fn chosen_models<'s>(
+    schema: &'s Schema,
+    options: &Options,
+) -> Result<BTreeMap<&'s str, &'s ModelDef>, Error> {
+    let by_name: BTreeMap<&str, &ModelDef> = schema
+        .models
+        .iter()
+        .map(|m| (m.model.as_str(), m))
+        .collect();
+    let Some(wanted) = &options.models else {
+        return Ok(by_name);
+    };
+    let missing: Vec<String> = wanted
+        .iter()
+        .filter(|m| !by_name.contains_key(m.as_str()))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        let suggestions = missing
+            .iter()
+            .map(|m| closest(m, by_name.keys().copied()))
+            .collect();
+        return Err(Error::UnknownModels {
+            models: missing,
+            suggestions,
+            from_server: false,
+        });
+    }
+    let mut chosen: BTreeMap<&str, &ModelDef> = BTreeMap::new();
+    let mut todo: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    while let Some(name) = todo.pop() {
+        let Some(model) = by_name.get(name) else {
+            continue;
+        };
+        if chosen.insert(&model.model, model).is_some() {
+            continue;
+        }
+        if options.relations == Relations::Closure {
+            for field in kept_fields(model, options) {
+                if let Some(target) = &field.relation
+                    && is_relational(&field.ttype)
+                    && !chosen.contains_key(target.as_str())
+                {
+                    todo.push(target);
+                }
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+fn is_relational(ttype: &str) -> bool {
+    matches!(ttype, "many2one" | "one2many" | "many2many")
+}
+
+/// The fields of `model` that pass the filters, in name order. `id` never:
+/// the `Record` holding a value has it.
+fn kept_fields<'s, 'o>(
+    model: &'s ModelDef,
+    options: &'o Options,
+) -> impl Iterator<Item = &'s FieldDef> + use<'s, 'o> {
+    let only = options.fields.get(&model.model);
+    model.fields.iter().filter(move |f| {
+        f.name != "id"
+            && !(options.skip_non_stored && !f.store)
+            && !(options.skip_computed && f.is_computed())
+            && !(options.skip_binary && f.ttype == "binary")
+            && only.is_none_or(|only| only.contains(&f.name))
+    })
+}
+
+/// Decide every name and type.
+pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error> {
+    let chosen = chosen_models(schema, options)?;
+    for (model, fields) in &options.fields {
+        if let Some(def) = chosen.get(model.as_str()) {
+            let unknown: Vec<&str> = fields
+                .iter()
+                .filter(|f| def.field(f).is_none())
+                .map(String::as_str)
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Error::Config(format!(
+                    "{model} has no field{} {}; check the names in the field filter (technical names, e.g. partner_id)",
+                    if unknown.len() == 1 { "" } else { "s" },
+                    unknown.join(", ")
+                )));
+            }
+        }
+    }
+
+    // Type names share one namespace (the module re-exports every file's
+    // items): model structs first, in name order, then the enums.
+    let mut types = Scope::default();
+    let mut modules = Scope::with_reserved(["mod"]);
+    let mut type_names: BTreeMap<&str, String> = BTreeMap::new();
+    let mut module_names: BTreeMap<&str, String> = BTreeMap::new();
+    for name in chosen.keys() {
+        type_names.insert(name, types.claim(&names::type_name(name)));
+        module_names.insert(name, modules.claim(&names::module_name(name)));
+    }
+
+    let mut models = Vec::with_capacity(chosen.len());
+    for (name, def) in &chosen {
+        let type_name = type_names[name].clone();
+        let mut seen = BTreeSet::new();
+        let kept: Vec<&FieldDef> = kept_fields(def, options)
+            .filter(|f| seen.insert(f.name.as_str()))
+            .collect();
+        // A field whose Odoo name is already a Rust name keeps it; the
+        // others (`fooBar`, `type`) are numbered around them.
+        let mut field_scope = Scope::default();
+        let mut idents: BTreeMap<&str, String> = BTreeMap::new();
+        for exact in [true, false] {
+            for field in &kept {
+                let wanted = names::field_name(&field.name);
+                if (wanted == field.name) == exact {
+                    idents.insert(&field.name, field_scope.claim(&wanted));
+                }
+            }
+        }
+        let mut fields = Vec::new();
+        let mut enums = Vec::new();
+        for field in kept {
+            let ident = idents.remove(field.name.as_str()).unwrap_or_default();
+            let target = field
+                .relation
+                .as_deref()
+                .and_then(|t| type_names.get(t))
+                .cloned();
+            let (ty, optional) = match field.ttype.as_str() {
+                "boolean" => (RustType::Bool, false),
+                // Odoo reads an empty number as 0, never false.
+                "integer" | "many2one_reference" => (RustType::I64, false),
+                "float" | "monetary" => (RustType::F64, false),
+                "char" | "text" | "html" | "reference" => (RustType::String, !field.required),
+                "date" => (RustType::Date, !field.required),
+                "datetime" => (RustType::DateTime, !field.required),
+                "binary" => (RustType::Binary, !field.required),
+                "many2one" => match target {
+                    Some(t) => (RustType::Ref(t), !field.required),
+                    None => (RustType::Many2one, !field.required),
+                },
+                "one2many" | "many2many" => match target {
+                    Some(t) => (RustType::Refs(t), false),
+                    None => (RustType::Ids, false),
+                },
+                "selection" => match field.selection.as_deref() {
+                    Some(values) if !values.is_empty() => {
+                        let wanted = format!("{type_name}{}", names::camel(&field.name, ""));
+                        let enum_name = if types.is_taken(&wanted) {
+                            types.claim(&format!("{wanted}Selection"))
+                        } else {
+                            types.claim(&wanted)
+                        };
+                        enums.push(enum_plan(enum_name.clone(), field));
+                        (RustType::Enum(enum_name), !field.required)
+                    }
+                    // A selection computed by code has no values in
+                    // ir.model.fields.selection: its keys are text.
+                    _ => (RustType::String, !field.required),
+                },
+                // json, properties, properties_definition and types this
+                // crate does not know yet.
+                _ => (RustType::Json, !field.required),
+            };
+            fields.push(FieldPlan {
+                def: field,
+                ident,
+                ty,
+                optional,
+                readonly: field.readonly,
+            });
+        }
+        models.push(ModelPlan {
+            def,
+            type_name,
+            module: module_names[name].clone(),
+            fields,
+            enums,
+        });
+    }
+    Ok(Plan { models })
+}
+
+fn enum_plan(name: String, field: &FieldDef) -> EnumPlan<'_> {
+    let mut scope = Scope::with_reserved(["Unknown", "Self"]);
+    let mut values: Vec<_> = field.selection.iter().flatten().collect();
+    values.sort_by_key(|v| v.sequence);
+    let mut seen = BTreeSet::new();
+    let variants = values
+        .into_iter()
+        .filter(|v| seen.insert(v.value.as_str()))
+        .map(|v| {
+            let wanted = names::variant_name(&v.value, "Empty");
+            let ident = if scope.is_taken(&wanted) {
+                scope.claim(&format!("{wanted}Value"))
+            } else {
+                scope.claim(&wanted)
+            };
+            VariantPlan {
+                ident,
+                value: &v.value,
+                label: &v.name,
+            }
+        })
+        .collect();
+    EnumPlan {
+        name,
+        field,
+        variants,
+    }
+}
