@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use crate::domain::{self, Evaluator, Node};
 use crate::faults::{Fault, py_repr};
 use crate::rules::{self, Perm, UserInfo};
-use crate::store::{ModelMeta, Record, Schema, Store, as_id, as_ids, is_empty, truthy};
+use crate::store::{FieldMeta, ModelMeta, Record, Schema, Store, as_id, as_ids, is_empty, truthy};
 
 /// Now, as Odoo writes datetimes (UTC, no zone).
 pub fn now_string() -> String {
@@ -372,6 +372,11 @@ impl Env<'_> {
                 return v;
             }
         }
+        if !f.store && rec.get(field).is_none() {
+            if let Some(v) = self.related_value(f, rec, classic) {
+                return v;
+            }
+        }
         match f.ttype.as_str() {
             "one2many" => self.one2many_ids(meta, rec, field),
             "many2many" => {
@@ -421,6 +426,48 @@ impl Env<'_> {
                 Some(v) => v.clone(),
             },
         }
+    }
+
+    /// A non-stored related field (`related: "product_tmpl_id.name"`): the
+    /// value at the end of the path, as Odoo computes it on read.
+    fn related_value(&self, f: &FieldMeta, rec: &Record, classic: bool) -> Option<Value> {
+        let path = f.raw.get("related").and_then(Value::as_str)?;
+        let (first, rest) = match path.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (path, None),
+        };
+        let model = f.raw.get("model").and_then(Value::as_str)?;
+        let meta = self.meta(model).ok()?;
+        let step = meta.field(first)?;
+        let Some(rest) = rest else {
+            return Some(self.field_value(&meta, rec, first, classic));
+        };
+        if step.ttype != "many2one" {
+            return None;
+        }
+        let target_model = step.relation.as_deref()?;
+        let Some(target_id) = rec.get(first).and_then(as_id) else {
+            return Some(f.empty_value());
+        };
+        let target = self.store.get(target_model, target_id)?;
+        let target_meta = self.meta(target_model).ok()?;
+        let (next, _) = rest.split_once('.').unwrap_or((rest, ""));
+        let next_field = target_meta.field(next)?;
+        if rest.contains('.') {
+            // Deeper paths go through the next many2one the same way.
+            let synthetic = FieldMeta {
+                raw: {
+                    let mut raw = next_field.raw.clone();
+                    raw.insert("related".into(), Value::String(rest.to_owned()));
+                    raw.insert("model".into(), Value::String(target_model.to_owned()));
+                    raw
+                },
+                store: false,
+                ..next_field.clone()
+            };
+            return self.related_value(&synthetic, target, classic);
+        }
+        Some(self.field_value(&target_meta, target, rest, classic))
     }
 
     /// Non-stored computed fields of res.partner that clients commonly read.

@@ -401,3 +401,33 @@ fn sale_order_defaults_and_x2many() {
     .ok();
     assert_eq!(r, Some(json!([])));
 }
+
+#[test]
+fn related_fields_read_through_their_path() {
+    let db = Database::new("odoo18", vec![]);
+    // product.product.name is related to product_tmpl_id.name (not stored).
+    let rows = call(
+        &db,
+        2,
+        "product.product",
+        "read",
+        json!([[44]]),
+        json!({"fields": ["name", "list_price", "uom_id", "product_tmpl_id"]}),
+    )
+    .unwrap();
+    let row = &rows[0];
+    let template = row["product_tmpl_id"][0].as_i64().unwrap();
+    let tmpl = call(
+        &db,
+        2,
+        "product.template",
+        "read",
+        json!([[template]]),
+        json!({"fields": ["name", "list_price", "uom_id"]}),
+    )
+    .unwrap();
+    assert_eq!(row["name"], tmpl[0]["name"]);
+    assert_eq!(row["list_price"], tmpl[0]["list_price"]);
+    assert_eq!(row["uom_id"], tmpl[0]["uom_id"]);
+    assert_eq!(row["name"], json!("Customizable Desk"));
+}
