@@ -141,9 +141,14 @@ pub fn field_name(name: &str) -> String {
     escape_keyword(snake)
 }
 
-/// `type` -> `r#type`, `self` -> `self_`, others unchanged.
+/// Field names whose constant (`MODEL`, `FIELDS`) would shadow the
+/// `Model` trait's constants of the same name on the struct.
+const SHADOWING: &[&str] = &["model", "fields"];
+
+/// `type` -> `r#type`, `self` -> `self_`, `model` -> `model_`, others
+/// unchanged.
 pub fn escape_keyword(name: String) -> String {
-    if NOT_RAW.contains(&name.as_str()) {
+    if NOT_RAW.contains(&name.as_str()) || SHADOWING.contains(&name.as_str()) {
         format!("{name}_")
     } else if KEYWORDS.contains(&name.as_str()) {
         format!("r#{name}")
@@ -243,6 +248,7 @@ mod tests {
         assert_eq!(field_name("partner_id"), "partner_id");
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("model"), "model_");
         assert_eq!(field_name("x_studio_Colour"), "x_studio_colour");
         assert_eq!(field_name("fooBar"), "foo_bar");
         assert_eq!(field_name("__last_update"), "__last_update");

@@ -1,0 +1,109 @@
+//! `introspect` against the embedded server: a fixed handful of calls, and
+//! a Schema equal to the one the server was built from.
+use odoo_codegen::{Error, ModelSelection, Schema, introspect};
+
+async fn admin(server: &odoo_mock::MockServer) -> odoo_core::Session {
+    odoo_core::Client::builder(server.url())
+        .database(server.database())
+        .build()
+        .unwrap()
+        .login("admin", "admin")
+        .await
+        .unwrap()
+}
+
+/// The server's own schema file (in the project tree).
+fn mock_schema() -> Schema {
+    Schema::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../odoo-mock/data/schema.json"
+    ))
+    .expect("odoo-mock's schema loads")
+}
+
+#[tokio::test]
+async fn introspecting_the_mock_gives_its_own_schema() {
+    let server = odoo_mock::MockServer::start().await.unwrap();
+    let session = admin(&server).await;
+    server.clear_calls();
+    let schema = introspect(&session, &ModelSelection::All).await.unwrap();
+
+    let expected = mock_schema();
+    assert_eq!(schema.models.len(), expected.models.len());
+    for (got, want) in schema.models.iter().zip(&expected.models) {
+        assert_eq!(got, want, "model {}", want.model);
+    }
+    assert_eq!(schema.models, expected.models);
+    assert_eq!(schema.server_version, expected.server_version);
+    assert_eq!(schema.database, server.database());
+
+    // A fixed handful of calls for 28 models and their fields.
+    let calls = server.calls();
+    let methods: Vec<String> = calls
+        .iter()
+        .map(|c| format!("{}.{}", c.model, c.method))
+        .collect();
+    assert!(calls.len() <= 6, "{methods:?}");
+}
+
+#[tokio::test]
+async fn introspecting_some_models_reads_only_those() {
+    let server = odoo_mock::MockServer::start().await.unwrap();
+    let session = admin(&server).await;
+    server.clear_calls();
+    let schema = introspect(
+        &session,
+        &ModelSelection::only(["sale.order", "res.partner"]),
+    )
+    .await
+    .unwrap();
+    let names: Vec<&str> = schema.models.iter().map(|m| m.model.as_str()).collect();
+    assert_eq!(names, ["res.partner", "sale.order"]);
+    let expected = mock_schema();
+    assert_eq!(&schema.models[1], expected.model("sale.order").unwrap());
+    let state = schema.models[1].field("state").unwrap();
+    let keys: Vec<&str> = state
+        .selection
+        .iter()
+        .flatten()
+        .map(|v| v.value.as_str())
+        .collect();
+    assert_eq!(keys, ["draft", "sent", "sale", "cancel"]);
+    assert!(server.calls().len() <= 6);
+
+    // It generates, and the mock's schema read back is the same bytes.
+    let files = odoo_codegen::generate(&schema, &odoo_codegen::Options::new()).unwrap();
+    assert_eq!(files.len(), 3);
+    assert_eq!(Schema::from_json(&schema.to_json()).unwrap(), schema);
+}
+
+#[tokio::test]
+async fn unknown_models_are_named_with_a_suggestion() {
+    let server = odoo_mock::MockServer::start().await.unwrap();
+    let session = admin(&server).await;
+    let err = introspect(&session, &ModelSelection::only(["sale.ordr"]))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::UnknownModels { from_server: true, .. }));
+    let text = err.to_string();
+    assert!(text.contains("unknown model `sale.ordr` (did you mean `sale.order`?)"), "{text}");
+    assert!(text.contains("installed"), "{text}");
+}
+
+#[tokio::test]
+async fn a_user_without_access_is_told_to_use_an_administrator() {
+    let server = odoo_mock::MockServer::start().await.unwrap();
+    let bob = odoo_core::Client::builder(server.url())
+        .database(server.database())
+        .build()
+        .unwrap()
+        .login("bob", "bob")
+        .await
+        .unwrap();
+    match introspect(&bob, &ModelSelection::All).await {
+        // The mock lets any user read ir.model (as Odoo does for
+        // ir.model); a server that refuses says what to do.
+        Ok(schema) => assert!(!schema.models.is_empty()),
+        Err(err) => assert!(err.to_string().contains("administrator"), "{err}"),
+    }
+}
