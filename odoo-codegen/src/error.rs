@@ -85,7 +85,15 @@ fn unknown_models_message(
     let hints: Vec<String> = models
         .iter()
         .zip(suggestions)
-        .filter_map(|(m, s)| s.as_ref().map(|s| format!("`{s}` for `{m}`")))
+        .filter_map(|(m, s)| {
+            s.as_ref().map(|s| {
+                if models.len() == 1 {
+                    format!("`{s}`")
+                } else {
+                    format!("`{s}` for `{m}`")
+                }
+            })
+        })
         .collect();
     if !hints.is_empty() {
         text.push_str(&format!(" (did you mean {}?)", hints.join(", ")));

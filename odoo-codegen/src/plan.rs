@@ -176,9 +176,11 @@ pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error
     for (name, def) in &chosen {
         let type_name = type_names[name].clone();
         let mut seen = BTreeSet::new();
-        let kept: Vec<&FieldDef> = kept_fields(def, options)
+        let mut kept: Vec<&FieldDef> = kept_fields(def, options)
             .filter(|f| seen.insert(f.name.as_str()))
             .collect();
+        // Output order is name order, whatever the schema's.
+        kept.sort_by(|a, b| a.name.cmp(&b.name));
         // A field whose Odoo name is already a Rust name keeps it; the
         // others (`fooBar`, `type`) are numbered around them.
         let mut field_scope = Scope::default();

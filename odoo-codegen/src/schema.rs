@@ -4,8 +4,8 @@
 //!
 //! [`Schema`] reads and writes the JSON shape of a dump made from
 //! `/jsonrpc` (`odoo18/schema.json`): the same keys in the same order,
-//! Odoo's `false` for an empty text, one space of indentation and a final
-//! newline, so a file written by [`Schema::to_json`] diffs cleanly against
+//! Odoo's `false` for an empty text, one space of indentation, UTF-8 and a
+//! final newline, so a file written by [`Schema::to_json`] diffs cleanly against
 //! one made by Odoo's own tools. Keys this crate does not know are kept in
 //! `extra` and written back.
 
@@ -235,7 +235,7 @@ impl Schema {
     }
 
     /// The schema as JSON in the file shape: one space of indentation,
-    /// non-ASCII characters escaped, a final newline.
+    /// UTF-8 text unescaped, a final newline.
     pub fn to_json(&self) -> String {
         let mut out = Vec::with_capacity(1 << 20);
         let formatter = serde_json::ser::PrettyFormatter::with_indent(b" ");
@@ -245,20 +245,9 @@ impl Schema {
         if self.serialize(&mut ser).is_err() {
             return String::new();
         }
-        let text = String::from_utf8(out).unwrap_or_default();
-        let mut ascii = String::with_capacity(text.len() + 1);
-        for c in text.chars() {
-            if c.is_ascii() {
-                ascii.push(c);
-            } else {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    ascii.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-        ascii.push('\n');
-        ascii
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        text.push('\n');
+        text
     }
 
     /// The model with this technical name.

@@ -84,9 +84,18 @@ async fn unknown_models_are_named_with_a_suggestion() {
     let err = introspect(&session, &ModelSelection::only(["sale.ordr"]))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::UnknownModels { from_server: true, .. }));
+    assert!(matches!(
+        err,
+        Error::UnknownModels {
+            from_server: true,
+            ..
+        }
+    ));
     let text = err.to_string();
-    assert!(text.contains("unknown model `sale.ordr` (did you mean `sale.order`?)"), "{text}");
+    assert!(
+        text.contains("unknown model `sale.ordr` (did you mean `sale.order`?)"),
+        "{text}"
+    );
     assert!(text.contains("installed"), "{text}");
 }
 

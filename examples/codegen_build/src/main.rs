@@ -29,15 +29,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for order in &orders {
         println!(
             "{} {:?} {:.2} for partner #{}",
-            order.name,
-            order.state,
-            order.amount_total,
-            order.partner_id.id
+            order.name, order.state, order.amount_total, order.partner_id.id
         );
     }
     if let Some(order) = orders.first() {
         let customer = order.fetch(SaleOrder::PARTNER_ID).await?;
-        println!("the customer of {} is {}", order.name, customer.name.as_deref().unwrap_or("?"));
+        println!(
+            "the customer of {} is {}",
+            order.name,
+            customer.name.as_deref().unwrap_or("?")
+        );
         let lines = order.fetch(SaleOrder::ORDER_LINE).await?;
         println!("{} has {} lines", order.name, lines.len());
     }

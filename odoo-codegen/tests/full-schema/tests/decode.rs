@@ -40,7 +40,11 @@ fn generated_sale_order_decodes_the_demo_rows() {
     let rows = fixture("demo_sale_order.json");
     let decoded = decode_rows::<demo::SaleOrder>(&rows).expect("demo rows decode");
     assert_eq!(decoded.len(), 26);
-    assert!(decoded.iter().any(|(_, o)| o.state == Some(demo::SaleOrderState::Sale)));
+    assert!(
+        decoded
+            .iter()
+            .any(|(_, o)| o.state == Some(demo::SaleOrderState::Sale))
+    );
 }
 
 /// Typed relations point at the generated targets; selections are enums;
