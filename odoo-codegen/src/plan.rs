@@ -134,7 +134,7 @@ fn kept_fields<'s, 'o>(
     let only = options.fields.get(&model.model);
     model.fields.iter().filter(move |f| {
         f.name != "id"
-            && !(options.skip_non_stored && !f.store)
+            && (f.store || !options.skip_non_stored)
             && !(options.skip_computed && f.is_computed())
             && !(options.skip_binary && f.ttype == "binary")
             && only.is_none_or(|only| only.contains(&f.name))

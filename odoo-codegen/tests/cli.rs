@@ -1,5 +1,6 @@
 //! The `odoo-codegen` binary: dump from the embedded server, generate,
 //! `--check`, and errors that say what to do.
+#![allow(clippy::unwrap_used)]
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

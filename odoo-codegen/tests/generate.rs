@@ -1,6 +1,7 @@
 //! Generation from schema files: snapshots of the generated code, the
 //! same bytes for the same input, the whole real schema, the schema file
 //! read and written back unchanged, and the errors.
+#![allow(clippy::unwrap_used)]
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

@@ -1,5 +1,6 @@
 //! `introspect` against the embedded server: a fixed handful of calls, and
 //! a Schema equal to the one the server was built from.
+#![allow(clippy::unwrap_used)]
 use odoo_codegen::{Error, ModelSelection, Schema, introspect};
 
 async fn admin(server: &odoo_mock::MockServer) -> odoo_core::Session {

@@ -1,4 +1,5 @@
 //! The generated `SaleOrder::search(&session)` on the embedded server.
+#![allow(clippy::unwrap_used)]
 use codegen_build::models::{SaleOrder, SaleOrderState};
 
 #[tokio::test]

@@ -1,4 +1,5 @@
 //! The generated models compile (this crate builds) and decode real rows.
+#![allow(clippy::unwrap_used)]
 use odoo::{Model, decode_rows};
 use odoo_codegen_full_schema::{custom, demo, odoo18, wire};
 
