@@ -151,6 +151,7 @@ async fn login_authenticates_then_loads_the_context() {
     let server = ReplayServer::start(responses).await;
     let client = Client::builder(&server.url)
         .database("odoo18")
+        .transport(Transport::JsonRpc)
         .build()
         .unwrap();
     let alice = client.login("alice", "alice").await.unwrap();
@@ -170,7 +171,7 @@ async fn login_authenticates_then_loads_the_context() {
     );
     assert_eq!(
         sent[3]["params"]["args"],
-        json!(["odoo18", 8, "alice", "res.users", "read", [[8]], {"fields": ["company_id"]}])
+        json!(["odoo18", 8, "alice", "res.users", "read", [[8]], {"fields": ["login", "company_id"]}])
     );
 }
 
@@ -186,6 +187,7 @@ async fn login_with_api_key_sends_the_key_as_password() {
     let server = ReplayServer::start(responses).await;
     let client = Client::builder(&server.url)
         .database("odoo18")
+        .transport(Transport::JsonRpc)
         .build()
         .unwrap();
     let admin = client.login_api_key("admin", key.as_str()).await.unwrap();
@@ -201,6 +203,7 @@ async fn wrong_password_is_access_denied_not_ok_false() {
     let server = ReplayServer::start([version_reply(), Canned::from_fixture(&fixture)]).await;
     let client = Client::builder(&server.url)
         .database("odoo18")
+        .transport(Transport::JsonRpc)
         .build()
         .unwrap();
     let err = client.login("alice", "WRONG").await.unwrap_err();
@@ -994,6 +997,7 @@ async fn malformed_json_reply_400_is_a_transport_error_with_the_body() {
     let server = ReplayServer::start([Canned::from_fixture(&fixture)]).await;
     let client = Client::builder(&server.url)
         .database("odoo18")
+        .transport(Transport::JsonRpc)
         .build()
         .unwrap();
     let err = client.version().await.unwrap_err();
