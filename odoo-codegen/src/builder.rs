@@ -97,6 +97,12 @@ impl Builder {
         self
     }
 
+    /// See [`Options::with_decimal_monetary`].
+    pub fn decimal_monetary(&mut self, on: bool) -> &mut Self {
+        self.options = self.options.clone().with_decimal_monetary(on);
+        self
+    }
+
     /// See [`Options::with_skip_binary`].
     pub fn skip_binary(&mut self, skip: bool) -> &mut Self {
         self.options = self.options.clone().with_skip_binary(skip);

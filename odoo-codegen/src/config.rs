@@ -40,6 +40,7 @@ pub struct Options {
     pub(crate) visibility: String,
     pub(crate) module_name: String,
     pub(crate) crate_path: String,
+    pub(crate) decimal_monetary: bool,
 }
 
 impl Default for Options {
@@ -55,6 +56,7 @@ impl Default for Options {
             visibility: "pub".to_owned(),
             module_name: "odoo_models".to_owned(),
             crate_path: "::odoo".to_owned(),
+            decimal_monetary: false,
         }
     }
 }
@@ -64,6 +66,14 @@ impl Options {
     /// runtime.
     pub fn new() -> Self {
         Options::default()
+    }
+
+    /// Monetary fields as `odoo::Decimal` (`rust_decimal::Decimal`) instead
+    /// of `f64`: exact amounts. The generated code then needs the `odoo`
+    /// crate's `rust_decimal` feature.
+    pub fn with_decimal_monetary(mut self, on: bool) -> Self {
+        self.decimal_monetary = on;
+        self
     }
 
     /// Only these models (technical names, e.g. `sale.order`); with

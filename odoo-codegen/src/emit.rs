@@ -172,6 +172,7 @@ impl<'o> Emitter<'o> {
             RustType::Bool => "bool".to_owned(),
             RustType::I64 => "i64".to_owned(),
             RustType::F64 => "f64".to_owned(),
+            RustType::Decimal => format!("{k}::Decimal"),
             RustType::String => "String".to_owned(),
             RustType::Date => format!("{k}::Date"),
             RustType::DateTime => format!("{k}::DateTime"),

@@ -39,6 +39,8 @@ pub enum RustType {
     Bool,
     I64,
     F64,
+    /// An exact amount (`rust_decimal`), for monetary fields on request.
+    Decimal,
     String,
     Date,
     DateTime,
@@ -206,6 +208,7 @@ pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error
                 "boolean" => (RustType::Bool, false),
                 // Odoo reads an empty number as 0, never false.
                 "integer" | "many2one_reference" => (RustType::I64, false),
+                "monetary" if options.decimal_monetary => (RustType::Decimal, false),
                 "float" | "monetary" => (RustType::F64, false),
                 "char" | "text" | "html" | "reference" => (RustType::String, !field.required),
                 "date" => (RustType::Date, !field.required),

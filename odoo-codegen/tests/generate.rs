@@ -348,3 +348,18 @@ fn builder_writes_only_what_changed() {
     assert!(err.to_string().contains("no schema file"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn monetary_as_decimal_on_request() {
+    let options = Options::new()
+        .with_models(["sale.order"])
+        .with_fields("sale.order", ["amount_total", "name"]);
+    let plain = generate(odoo18(), &options).unwrap();
+    assert!(file(&plain, "sale_order.rs").contains("pub amount_total: f64,"));
+    let exact = generate(odoo18(), &options.with_decimal_monetary(true)).unwrap();
+    let text = file(&exact, "sale_order.rs");
+    assert!(
+        text.contains("pub amount_total: ::odoo::Decimal,"),
+        "{text}"
+    );
+}

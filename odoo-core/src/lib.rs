@@ -38,6 +38,11 @@ pub use transport::Transport;
 pub use value::{Binary, Command, Date, DateTime, Many2one, Map, RecordId, Value, X2many};
 pub use version::ServerVersion;
 
+/// An exact decimal amount (the `rust_decimal` feature): a field type for
+/// monetary fields, `odoo-codegen --decimal` emits it.
+#[cfg(feature = "rust_decimal")]
+pub use rust_decimal::Decimal;
+
 /// Not public API: entry points for the benchmarks and generated code. May
 /// change in any release.
 #[doc(hidden)]

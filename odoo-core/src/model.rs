@@ -105,6 +105,12 @@ macro_rules! scalar_field_values {
 }
 scalar_field_values!(String, bool, i64, i32, f64, Date, DateTime, Value);
 
+// An exact amount: read from Odoo's JSON number through its shortest text
+// (2250.1 is 2250.1, not 2250.09999...), written as text, which Odoo's
+// float and monetary fields convert exactly.
+#[cfg(feature = "rust_decimal")]
+scalar_field_values!(rust_decimal::Decimal);
+
 impl FieldValue for Binary {
     type Compare = Binary;
 }

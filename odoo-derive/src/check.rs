@@ -9,6 +9,7 @@ pub fn check(cx: &Ctxt, model: &Model<'_>) {
     check_model_attribute(cx, model);
     check_field_names(cx, model);
     check_no_id_field(cx, model);
+    check_constant_names(cx, model);
     check_duplicate_odoo_names(cx, model);
     check_field_types(cx, model);
 }
@@ -75,6 +76,25 @@ fn check_no_id_field(cx: &Ctxt, model: &Model<'_>) {
             cx.syn_error(syn::Error::new(
                 field.name_span,
                 "`id` is not a field of a model struct: the Record<M> holding it has `record.id()`",
+            ));
+        }
+    }
+}
+
+/// Each field gets an inherent constant named after it in upper case
+/// (`partner_id` gives `PARTNER_ID`); `MODEL` and `FIELDS` would hide the
+/// `Model` trait's constants of the same name, silently.
+fn check_constant_names(cx: &Ctxt, model: &Model<'_>) {
+    for field in &model.fields {
+        let rust_name = crate::ast::unraw(field.ident);
+        let constant = rust_name.to_uppercase();
+        if constant == "MODEL" || constant == "FIELDS" {
+            cx.syn_error(syn::Error::new(
+                field.ident.span(),
+                format!(
+                    "a field named `{rust_name}` would hide `Model::{constant}`: give it another Rust name and keep the Odoo one, e.g. #[odoo(name = \"{}\")] {rust_name}_: ...",
+                    field.odoo_name
+                ),
             ));
         }
     }

@@ -7,7 +7,7 @@
 /// The generated models: `SaleOrder`, `SaleOrderLine`, `ResPartner`,
 /// `ProductProduct` and their selection enums.
 pub mod models {
-    include!(concat!(env!("OUT_DIR"), "/odoo_models.rs"));
+    odoo::include_models!();
 }
 
 use models::{SaleOrder, SaleOrderState};

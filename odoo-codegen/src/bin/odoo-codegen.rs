@@ -96,6 +96,10 @@ struct Generate {
     /// Leave out binary fields.
     #[arg(long)]
     skip_binary: bool,
+    /// Monetary fields as exact `odoo::Decimal` instead of `f64` (the code
+    /// then needs the `odoo` crate's `rust_decimal` feature).
+    #[arg(long)]
+    decimal: bool,
     /// A derive to add to every model struct (repeatable), e.g. PartialEq.
     #[arg(long = "derive", value_name = "PATH")]
     derives: Vec<String>,
@@ -293,6 +297,7 @@ fn generate(args: Generate) -> Result<(), Failure> {
         .with_skip_non_stored(args.skip_non_stored)
         .with_skip_computed(args.skip_computed)
         .with_skip_binary(args.skip_binary)
+        .with_decimal_monetary(args.decimal)
         .with_extra_derives(args.derives.iter().cloned())
         .with_visibility(args.visibility.clone())
         .with_crate_path(args.crate_path.clone());

@@ -52,6 +52,22 @@ fn main() -> Result<(), odoo_codegen::Error> {
         .module_name("wire")
         .compile()?;
 
+    // The same, with monetary fields as exact decimals.
+    Builder::new()
+        .schema("../fixtures/odoo18_schema.json")
+        .options(
+            Options::new()
+                .with_models(["sale.order"])
+                .with_relations(Relations::PlainIds)
+                .with_decimal_monetary(true)
+                .with_fields(
+                    "sale.order",
+                    ["amount_total", "amount_untaxed", "name", "currency_id"],
+                ),
+        )
+        .module_name("exact")
+        .compile()?;
+
     // sale.order with the stored fields the demo export has.
     Builder::new()
         .schema("../fixtures/odoo18_schema.json")

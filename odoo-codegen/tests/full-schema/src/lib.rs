@@ -18,6 +18,11 @@ pub mod wire {
     include!(concat!(env!("OUT_DIR"), "/wire.rs"));
 }
 
+/// `sale.order` amounts as exact decimals (`--decimal`).
+pub mod exact {
+    include!(concat!(env!("OUT_DIR"), "/exact.rs"));
+}
+
 /// `sale.order` with its stored fields.
 pub mod demo {
     include!(concat!(env!("OUT_DIR"), "/demo.rs"));

@@ -1,7 +1,7 @@
 //! The generated models compile (this crate builds) and decode real rows.
 #![allow(clippy::unwrap_used)]
 use odoo::{Model, decode_rows};
-use odoo_codegen_full_schema::{custom, demo, odoo18, wire};
+use odoo_codegen_full_schema::{custom, demo, exact, odoo18, wire};
 
 fn fixture(name: &str) -> serde_json::Value {
     let path = format!("{}/../fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -113,4 +113,23 @@ fn custom_models_compile_with_escaped_names() {
 fn full_schema_generation_time() {
     let ms: u64 = odoo_codegen_full_schema::GENERATION_MS.parse().unwrap();
     println!("generating 377 models in build.rs took {ms} ms");
+}
+
+#[test]
+fn monetary_fields_decode_as_exact_decimals() {
+    use std::str::FromStr;
+    let reply = fixture("read_sale_order.response.json");
+    let rows = decode_rows::<exact::SaleOrder>(&reply["result"]).expect("rows decode");
+    let (_, order) = &rows[0];
+    assert_eq!(
+        order.amount_total,
+        rust_decimal::Decimal::from_str("2250").unwrap()
+    );
+    assert_eq!(
+        order.amount_untaxed,
+        rust_decimal::Decimal::from_str("2250.0").unwrap()
+    );
+    // Writing sends the exact text, which Odoo converts exactly.
+    let wire = serde_json::to_value(rust_decimal::Decimal::from_str("1794.10").unwrap()).unwrap();
+    assert_eq!(wire, serde_json::json!("1794.10"));
 }
