@@ -32,7 +32,7 @@ use crate::schema::Schema;
 ///
 /// ```text
 /// pub mod models {
-///     include!(concat!(env!("OUT_DIR"), "/odoo_models.rs"));
+///     odoo::include_models!(); // include!(concat!(env!("OUT_DIR"), "/odoo_models.rs"))
 /// }
 /// ```
 #[derive(Debug, Clone, Default)]
