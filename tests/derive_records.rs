@@ -217,17 +217,12 @@ async fn following_relations_of_many_records_costs_one_call_per_relation() {
 
 #[tokio::test]
 async fn the_recorded_odoo_18_rows_decode_into_the_hand_written_struct() {
+    // The project's copy of the real Odoo 18 capture.
     let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/odoo18/wire/jsonrpc_object_execute_kw_read_sale_order.response.json"
-    );
-    let fallback = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/wire/jsonrpc_object_execute_kw_read_sale_order.response.json"
     );
-    let body = std::fs::read(path)
-        .or_else(|_| std::fs::read(fallback))
-        .unwrap();
+    let body = std::fs::read(path).unwrap();
     let reply: Value = serde_json::from_slice(&body).unwrap();
     let rows = odoo::decode_rows::<SaleOrder>(&reply["result"]).unwrap();
     assert_eq!(rows.len(), 2);
