@@ -2,7 +2,7 @@
 //!
 //! Every transport turns the same logical call (a service method, or a model
 //! method with positional and keyword arguments) into its own wire format and
-//! hands back a [`Reply`]: the raw JSON of the result, decoded lazily into
+//! hands back a reply: the raw JSON of the result, decoded lazily into
 //! whatever type the caller asks for. The rest of the SDK never looks at the
 //! wire.
 
