@@ -1055,18 +1055,7 @@ impl Env<'_> {
             let code = c.first().and_then(as_id).unwrap_or(-1);
             let target = c.get(1).and_then(as_id).unwrap_or(0);
             let current: Vec<i64> = match &o2m_inverse {
-                Some(inv) => self
-                    .store
-                    .tables
-                    .get(&rel)
-                    .map(|t| {
-                        t.records
-                            .iter()
-                            .filter(|(_, r)| r.get(inv).and_then(as_id) == Some(id))
-                            .map(|(i, _)| *i)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                Some(inv) => self.store.referring(&rel, inv, id),
                 None => as_ids(
                     self.store
                         .get(&meta.model, id)
@@ -1246,18 +1235,7 @@ impl Env<'_> {
                     || changed.is_empty()
                 {
                     self.recompute_partner_name(id);
-                    let children: Vec<i64> = self
-                        .store
-                        .tables
-                        .get("res.partner")
-                        .map(|t| {
-                            t.records
-                                .iter()
-                                .filter(|(_, r)| r.get("parent_id").and_then(as_id) == Some(id))
-                                .map(|(i, _)| *i)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let children = self.store.referring("res.partner", "parent_id", id);
                     for c in children {
                         self.recompute_partner_name(c);
                     }
@@ -1308,18 +1286,7 @@ impl Env<'_> {
                     .any(|c| c == "user_id" || c == "partner_id" || c == "state")
                 {
                     let o = self.store.get(model, id).cloned().unwrap_or_default();
-                    let lines: Vec<i64> = self
-                        .store
-                        .tables
-                        .get("sale.order.line")
-                        .map(|t| {
-                            t.records
-                                .iter()
-                                .filter(|(_, r)| r.get("order_id").and_then(as_id) == Some(id))
-                                .map(|(i, _)| *i)
-                                .collect()
-                        })
-                        .unwrap_or_default();
+                    let lines = self.store.referring("sale.order.line", "order_id", id);
                     for l in lines {
                         if let Some(r) = self.store.table_mut("sale.order.line").records.get_mut(&l)
                         {

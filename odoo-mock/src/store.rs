@@ -148,6 +148,21 @@ impl Store {
             })
     }
 
+    /// Ids of the records of `model` whose many2one `field` points at `id`
+    /// (the lines of an order, the children of a partner), ascending.
+    pub fn referring(&self, model: &str, field: &str, id: i64) -> Vec<i64> {
+        self.tables
+            .get(model)
+            .map(|t| {
+                t.records
+                    .iter()
+                    .filter(|(_, r)| r.get(field).and_then(as_id) == Some(id))
+                    .map(|(i, _)| *i)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// All ids of a model, ascending.
     pub fn ids(&self, model: &str) -> Vec<i64> {
         self.tables
