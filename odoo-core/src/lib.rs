@@ -35,7 +35,7 @@ pub use fields::FieldInfo;
 pub use secret::Secret;
 pub use session::Session;
 pub use transport::Transport;
-pub use value::{Binary, Command, Date, DateTime, Many2one, Map, RecordId, Value, X2many};
+pub use value::{Binary, Command, Date, DateTime, Json, Many2one, Map, RecordId, Value, X2many};
 pub use version::ServerVersion;
 
 /// An exact decimal amount (the `rust_decimal` feature): a field type for

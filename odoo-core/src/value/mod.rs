@@ -11,6 +11,7 @@
 //! | date | `"YYYY-MM-DD"` | [`Date`] |
 //! | datetime | `"YYYY-MM-DD HH:MM:SS"`, UTC | [`DateTime`] |
 //! | binary | base64 text | [`Binary`] |
+//! | json, and binaries computed as JSON (`tax_totals`) | any JSON | [`Json`] |
 //! | any empty value | `false` | `None` of an `Option` field |
 
 mod binary;
@@ -25,6 +26,13 @@ pub use many2one::Many2one;
 
 /// A value as Odoo sends and receives it.
 pub type Value = serde_json::Value;
+
+/// A field whose value is free-form JSON: Odoo's `json` fields
+/// (`analytic_distribution`) and the non-stored binary fields that carry a
+/// JSON object rather than base64 text (`sale.order.tax_totals`,
+/// `account.move.invoice_outstanding_credits_debits_widget`). Odoo's empty
+/// `false` arrives as `Value::Bool(false)`, or as `None` in an `Option<Json>`.
+pub type Json = serde_json::Value;
 
 /// A JSON object: a record's values, a call's keyword arguments, a context.
 pub type Map = serde_json::Map<String, Value>;
