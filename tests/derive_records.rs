@@ -167,46 +167,65 @@ async fn following_relations_of_many_records_costs_one_call_per_relation() {
     let admin = t.login("admin").await;
     mock.clear_calls();
 
-    // The natural loop: every order, its customer, its lines, each line's product.
-    let orders = SaleOrder::search(&admin).all().await.unwrap();
-    assert!(orders.len() >= 6);
-    let mut lines_seen = 0;
-    for order in &orders {
-        let customer = order.fetch(SaleOrder::PARTNER_ID).await.unwrap();
-        assert_eq!(customer.id(), order.partner_id.id);
-        for line in order.fetch(SaleOrder::ORDER_LINE).await.unwrap() {
-            lines_seen += 1;
-            if let Some(product) = line.fetch(SaleOrderLine::PRODUCT_ID).await.unwrap() {
-                assert!(!product.display_name.is_empty());
+    // The natural loop: every order, its customer, its lines, each line's
+    // product. Run twice: the first run also learns, once per model, which
+    // fields admin may read (`fields_get`); the second costs only the reads.
+    for run in 0..2 {
+        let orders = SaleOrder::search(&admin).all().await.unwrap();
+        assert!(orders.len() >= 6);
+        let mut lines_seen = 0;
+        for order in &orders {
+            let customer = order.fetch(SaleOrder::PARTNER_ID).await.unwrap();
+            assert_eq!(customer.id(), order.partner_id.id);
+            for line in order.fetch(SaleOrder::ORDER_LINE).await.unwrap() {
+                lines_seen += 1;
+                if let Some(product) = line.fetch(SaleOrderLine::PRODUCT_ID).await.unwrap() {
+                    assert!(!product.display_name.is_empty());
+                }
             }
         }
-    }
-    assert!(lines_seen >= 12);
-    let calls = mock.calls();
-    let summary: Vec<(String, String)> = calls
-        .iter()
-        .map(|c| (c.model.clone(), c.method.clone()))
-        .collect();
-    assert_eq!(
-        summary,
-        [
+        assert!(lines_seen >= 12);
+        let calls = mock.calls();
+        let summary: Vec<(String, String)> = calls
+            .iter()
+            .map(|c| (c.model.clone(), c.method.clone()))
+            .collect();
+        let reads = [
             ("sale.order", "search_read"),
             ("res.partner", "read"),
             ("sale.order.line", "read"),
             ("product.product", "read"),
-        ]
-        .map(|(m, f)| (m.to_owned(), f.to_owned())),
-        "{} orders, {lines_seen} lines",
-        orders.len()
-    );
-    // The reads asked for the struct's fields only.
-    assert_eq!(
-        calls[1].kwargs["fields"],
-        json!(["name", "email", "is_company"])
-    );
+        ];
+        let expected: Vec<(String, String)> = if run == 0 {
+            reads
+                .iter()
+                .flat_map(|(m, f)| [(*m, "fields_get"), (*m, *f)])
+                .map(|(m, f)| (m.to_owned(), f.to_owned()))
+                .collect()
+        } else {
+            reads
+                .iter()
+                .map(|(m, f)| ((*m).to_owned(), (*f).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            summary,
+            expected,
+            "run {run}: {} orders, {lines_seen} lines",
+            orders.len()
+        );
+        // The reads asked for the struct's fields only.
+        let partner_read = calls
+            .iter()
+            .find(|c| c.model == "res.partner" && c.method == "read");
+        assert_eq!(
+            partner_read.unwrap().kwargs["fields"],
+            json!(["name", "email", "is_company"])
+        );
+        mock.clear_calls();
+    }
 
     // browse_many shares a prefetch set too.
-    mock.clear_calls();
     let orders = SaleOrder::browse_many(&admin, [21, 22, 24]).await.unwrap();
     assert_eq!(ids(&orders), [21, 22, 24]);
     for order in &orders {
@@ -279,6 +298,13 @@ fn reply_row_21() -> Value {
 #[odoo(model = "sale.order")]
 struct OrderWithAFieldTheServerLacks {
     name: String,
+    x_delivery_window: String,
+}
+
+#[derive(Debug, Clone, odoo::Model)]
+#[odoo(model = "sale.order")]
+struct OrderWithAnOptionalFieldTheServerLacks {
+    name: String,
     x_delivery_window: Option<String>,
 }
 
@@ -286,19 +312,52 @@ struct OrderWithAFieldTheServerLacks {
 async fn a_field_the_server_lacks_fails_naming_model_and_field() {
     let t = Target::start().await;
     let alice = t.login("alice").await;
+    let uid = alice.uid();
+    // `fields_get` as alice does not list it: a required field is an error
+    // before the read is sent, naming model, field and user.
     let err = OrderWithAFieldTheServerLacks::search(&alice)
         .all()
         .await
         .unwrap_err();
+    let Error::UnreadableField(e) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (e.model(), e.field(), e.login(), e.uid()),
+        ("sale.order", "x_delivery_window", "alice", uid)
+    );
+    assert!(!err.may_have_run());
     let text = err.to_string();
     assert!(
-        text.contains("sale.order") && text.contains("x_delivery_window"),
+        text.starts_with(&format!(
+            "sale.order field \"x_delivery_window\" is not readable by \"alice\" (uid {uid})"
+        )),
         "{text}"
+    );
+    assert!(
+        text.contains("Option<String>"),
+        "says what to change: {text}"
     );
     let err = OrderWithAFieldTheServerLacks::browse(&alice, 21)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("x_delivery_window"), "{err}");
+    // An `Option` field the user cannot read is None, and is not asked for.
+    let orders = OrderWithAnOptionalFieldTheServerLacks::search(&alice)
+        .all()
+        .await
+        .unwrap();
+    assert!(!orders.is_empty());
+    assert!(orders.iter().all(|o| o.x_delivery_window.is_none()));
+    if let Some(mock) = &t.mock {
+        let reads: Vec<Value> = mock
+            .calls()
+            .iter()
+            .filter(|c| c.method == "search_read")
+            .map(|c| c.kwargs["fields"].clone())
+            .collect();
+        assert_eq!(reads, [json!(["name"])], "the failing queries sent no read");
+    }
 }
 
 #[tokio::test]

@@ -49,6 +49,8 @@ pub(crate) struct ClientInner {
     /// JSON-2 method signatures per model, from `/doc-bearer/<model>.json`.
     pub(crate) json2_docs:
         std::sync::Mutex<std::collections::HashMap<String, Arc<crate::transport::json2::ModelDoc>>>,
+    /// Which fields each user may read, per model (see `field_access`).
+    pub(crate) field_access: crate::field_access::FieldAccessCache,
 }
 
 impl fmt::Debug for Client {
@@ -184,6 +186,7 @@ impl ClientBuilder {
                 limiter: Semaphore::new(self.max_in_flight),
                 next_id: AtomicU64::new(1),
                 json2_docs: std::sync::Mutex::new(std::collections::HashMap::new()),
+                field_access: crate::field_access::FieldAccessCache::default(),
             }),
         })
     }
@@ -309,6 +312,9 @@ impl Client {
     }
 
     fn log_chosen(&self, session: &Session) {
+        // A new login may come with new groups: learn again what the user
+        // may read (every session of the user shares that knowledge).
+        self.inner.field_access.forget(session.uid());
         tracing::debug!(
             target: "odoo::session",
             login = session.login(),

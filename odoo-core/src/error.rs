@@ -47,6 +47,12 @@ pub enum Error {
     /// The session was logged out; log in again for a new one.
     #[error(transparent)]
     LoggedOut(Box<LoggedOutError>),
+    /// A struct field that is not an `Option` names a field the session's
+    /// user may not read (restricted to groups they lack) or that the
+    /// server does not have. Nothing was sent: make the field an `Option`,
+    /// leave it out of the struct, or read as a user who may read it.
+    #[error(transparent)]
+    UnreadableField(Box<UnreadableFieldError>),
 }
 
 impl Error {
@@ -89,7 +95,7 @@ impl Error {
     pub fn may_have_run(&self) -> bool {
         match self {
             Error::Transport(e) => e.may_have_reached_server(),
-            Error::Config(_) | Error::LoggedOut(_) => false,
+            Error::Config(_) | Error::LoggedOut(_) | Error::UnreadableField(_) => false,
             Error::Server(e) if e.kind() == ServerErrorKind::SessionExpired => false,
             _ => true,
         }
@@ -355,6 +361,7 @@ boxed_from!(
     MissingRecords(MissingRecordsError),
     Config(ConfigError),
     LoggedOut(LoggedOutError),
+    UnreadableField(UnreadableFieldError),
 );
 
 /// Why an HTTP exchange failed.
@@ -655,6 +662,63 @@ impl fmt::Display for LoggedOutError {
 }
 
 impl std::error::Error for LoggedOutError {}
+
+/// A non-`Option` struct field that the session's user may not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableFieldError {
+    model: String,
+    field: String,
+    rust_type: String,
+    login: String,
+    uid: i64,
+}
+
+impl UnreadableFieldError {
+    pub(crate) fn new(model: &str, field: &str, rust_type: &str, login: &str, uid: i64) -> Self {
+        UnreadableFieldError {
+            model: model.to_owned(),
+            field: field.to_owned(),
+            rust_type: rust_type.to_owned(),
+            login: login.to_owned(),
+            uid,
+        }
+    }
+    /// The model (`res.partner`).
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+    /// The Odoo field (`credit_limit`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+    /// The login of the user who may not read it.
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+    /// The uid of that user.
+    pub fn uid(&self) -> i64 {
+        self.uid
+    }
+}
+
+impl fmt::Display for UnreadableFieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{model} field {field:?} is not readable by {login:?} (uid {uid}): `fields_get` as \
+             that user leaves it out (it is restricted to groups the user lacks, or the server \
+             has no such field). Nothing was sent. Declare it `Option<{ty}>` (it then reads as \
+             None for this user), leave it out of the struct, or read as a user of its groups",
+            model = self.model,
+            field = self.field,
+            login = self.login,
+            uid = self.uid,
+            ty = self.rust_type,
+        )
+    }
+}
+
+impl std::error::Error for UnreadableFieldError {}
 
 /// Shorten a body for an error message: at most 300 characters, on a
 /// character boundary.

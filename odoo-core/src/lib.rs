@@ -16,6 +16,7 @@ mod client;
 pub mod decode;
 pub mod domain;
 mod error;
+mod field_access;
 mod fields;
 mod secret;
 mod session;
@@ -30,7 +31,9 @@ pub use domain::{Domain, Operator, field};
 pub use error::{
     AccessDeniedError, ConfigError, DecodeError, Error, LoggedOutError, MissingRecordsError,
     ProtocolError, Result, ServerError, ServerErrorKind, TransportError, TransportErrorKind,
+    UnreadableFieldError,
 };
+pub use field_access::ReadableFields;
 pub use fields::FieldInfo;
 pub use secret::Secret;
 pub use session::Session;
@@ -80,8 +83,8 @@ pub mod __private {
 
     // Used by `#[derive(Model)]` / `#[derive(Selection)]` output.
     pub use crate::model::{
-        Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Writable, deserialize_selection,
-        to_wire,
+        Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Slot, Writable,
+        deserialize_selection, to_wire,
     };
     pub use crate::{CallFuture, Domain, Error, Map, New, Query, Record, Result, Session};
     pub use serde;

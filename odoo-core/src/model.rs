@@ -31,11 +31,18 @@ pub struct FieldDef {
     pub name: &'static str,
     /// The Rust field's name.
     pub rust_name: &'static str,
+    /// The Rust field's type, as written in the struct (for messages).
+    pub rust_type: &'static str,
     /// Never written by `save` (computed or related fields, `create_date`, ...).
     pub readonly: bool,
     /// A relation that [`Record::fetch`](crate::Record::fetch) can follow
     /// ([`Ref`], [`Refs`]).
     pub relation: bool,
+    /// An `Option` field: when the session's user may not read it, the
+    /// field is left out of the read and holds `None`. A field that is not
+    /// optional and not readable fails the read before anything is sent
+    /// ([`Error::UnreadableField`](crate::Error::UnreadableField)).
+    pub optional: bool,
 }
 
 /// A Rust struct that mirrors some fields of one Odoo model.
@@ -93,9 +100,50 @@ pub trait FieldValue:
     type Compare: Serialize;
     /// True for [`Ref`], [`Refs`] and their `Option`s.
     const RELATION: bool = false;
+    /// True for `Option<T>`: a field the user may not read, or that a row
+    /// does not carry, is `None`.
+    const OPTIONAL: bool = false;
     /// Append the ids of the records this value points to.
     #[doc(hidden)]
     fn push_ids(&self, _out: &mut Vec<i64>) {}
+    /// The value of a field the row does not carry (not readable by the
+    /// user): `Some(None)` for an `Option`, `None` (an error) otherwise.
+    #[doc(hidden)]
+    fn unread() -> Option<Self> {
+        None
+    }
+}
+
+/// One field of a row being decoded: absent until the row carries it.
+/// Generated code only.
+#[doc(hidden)]
+pub struct Slot<T>(Option<T>);
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot(None)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(|v| Slot(Some(v)))
+    }
+}
+
+impl<T> Slot<T> {
+    /// The field's value: what the row carried, else `unread()` (`None` for
+    /// an absent `Option` field), else serde's "missing field" error.
+    pub fn take<E: serde::de::Error>(
+        self,
+        field: &'static str,
+        unread: fn() -> Option<T>,
+    ) -> Result<T, E> {
+        match self.0 {
+            Some(value) => Ok(value),
+            None => unread().ok_or_else(|| E::missing_field(field)),
+        }
+    }
 }
 
 macro_rules! scalar_field_values {
@@ -126,6 +174,10 @@ impl FieldValue for Vec<i64> {
 impl<T: FieldValue> FieldValue for Option<T> {
     type Compare = T::Compare;
     const RELATION: bool = T::RELATION;
+    const OPTIONAL: bool = true;
+    fn unread() -> Option<Self> {
+        Some(None)
+    }
     fn push_ids(&self, out: &mut Vec<i64>) {
         if let Some(v) = self {
             v.push_ids(out);

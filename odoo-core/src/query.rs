@@ -21,7 +21,9 @@ use crate::value::Map;
 /// [`all`](Query::all) (or `.await` the query itself), [`first`](Query::first),
 /// [`ids`](Query::ids), [`count`](Query::count), or [`pages`](Query::pages)
 /// for result sets too large to hold at once. Reads only the struct's
-/// fields.
+/// fields, and of those only the ones the session's user may read (see
+/// [`Session::readable_fields`]): an `Option` field the user may not read is
+/// `None`.
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<M> {
     session: Session,
@@ -143,8 +145,9 @@ impl<M: Model> Query<M> {
         order: Option<String>,
     ) -> Result<Vec<Record<M>>, Error> {
         ensure_live(&self.session)?;
+        let fields = crate::field_access::fields_to_read::<M>(&self.session).await?;
         let mut kwargs = self.kwargs(limit, offset, order);
-        kwargs.insert("fields".into(), json!(M::field_names()));
+        kwargs.insert("fields".into(), json!(fields));
         let rows: Vec<Row<M>> = self
             .session
             .execute(M::MODEL, "search_read", &[domain.to_value()], kwargs)
@@ -158,9 +161,10 @@ impl<M: Model> Query<M> {
     ///
     /// # Errors
     ///
-    /// What Odoo raises (an `AccessError`, a `ValueError` for a field the
-    /// server lacks, naming model and field); [`Error::Decode`] when a value
-    /// does not fit its Rust type.
+    /// What Odoo raises (an `AccessError`, ...); [`Error::Decode`] when a
+    /// value does not fit its Rust type; [`Error::UnreadableField`], before
+    /// anything is read, when a field that is not an `Option` is one the
+    /// user may not read (or the server lacks).
     pub async fn all(self) -> Result<Vec<Record<M>>, Error> {
         self.search_read(&self.domain, self.limit, self.offset, self.order_text())
             .await

@@ -186,8 +186,9 @@ pub(crate) async fn read_rows<M: Model>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
+    let fields = crate::field_access::fields_to_read::<M>(session).await?;
     let mut kwargs = Map::new();
-    kwargs.insert("fields".into(), json!(M::field_names()));
+    kwargs.insert("fields".into(), json!(fields));
     session
         .execute(M::MODEL, "read", &[json!(ids)], kwargs)
         .await?

@@ -183,6 +183,7 @@ impl Session {
             return Ok(());
         }
         tracing::debug!(target: "odoo::session", login = %self.inner.login, "logged out");
+        self.inner.client.inner.field_access.forget(self.inner.uid);
         if let Wire::Web(state) = &self.inner.shared.wire {
             let (cookie, _) = state.current();
             web::destroy(&self.inner.client.inner, &cookie).await?;
@@ -594,6 +595,24 @@ impl Session {
         self.execute(model, "fields_get", &[], kwargs)
             .await?
             .decode(model)
+    }
+
+    /// The fields of `model` this session's user may read, which is what
+    /// typed reads (`M::search`, `browse`, `fetch`) ask for. Learned with one
+    /// `fields_get` as the user, the first time a user needs a model, and
+    /// shared by every session of that user on this client until the user
+    /// logs in again or out.
+    ///
+    /// # Errors
+    ///
+    /// What `fields_get` raises (an unknown model, ...). A user who may not
+    /// read the model at all gets a value that filters nothing, so that the
+    /// read itself reports Odoo's refusal.
+    pub async fn readable_fields(
+        &self,
+        model: &str,
+    ) -> Result<Arc<crate::field_access::ReadableFields>, Error> {
+        crate::field_access::readable_fields(self, model).await
     }
 }
 

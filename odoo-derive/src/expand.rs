@@ -39,21 +39,31 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
         }
     });
 
+    // Every field is a slot that may stay empty: a row leaves out the
+    // fields the user may not read, and those of an `Option` type are None.
     let row_fields = model.fields.iter().map(|f| {
         let (ident, ty, name) = (f.ident, f.ty, &f.odoo_name);
-        quote!(#[serde(rename = #name)] #ident: #ty)
+        quote!(#[serde(rename = #name, default)] #ident: __odoo::Slot<#ty>)
+    });
+    let takes = model.fields.iter().map(|f| {
+        let (ident, ty, name) = (f.ident, f.ty, &f.odoo_name);
+        let unread = quote_spanned!(ty.span()=> <#ty as __odoo::FieldValue>::unread);
+        quote!(#ident: row.#ident.take::<D::Error>(#name, #unread)?)
     });
 
     let defs = model.fields.iter().map(|f| {
         let (ty, name) = (f.ty, &f.odoo_name);
         let rust_name = unraw(f.ident);
+        let rust_type = quote!(#ty).to_string().replace(' ', "");
         let readonly = f.attrs.readonly;
         quote! {
             __odoo::FieldDef {
                 name: #name,
                 rust_name: #rust_name,
+                rust_type: #rust_type,
                 readonly: #readonly,
                 relation: <#ty as __odoo::FieldValue>::RELATION,
+                optional: <#ty as __odoo::FieldValue>::OPTIONAL,
             }
         }
     });
@@ -125,7 +135,7 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
                 ) -> ::std::result::Result<(i64, Self), D::Error> {
                     #(#assertions)*
                     let row = <__OdooRow as __odoo::serde::Deserialize>::deserialize(deserializer)?;
-                    ::std::result::Result::Ok((row.__odoo_id, #ident { #(#idents: row.#idents),* }))
+                    ::std::result::Result::Ok((row.__odoo_id, #ident { #(#takes),* }))
                 }
 
                 fn changed_fields(&self, original: &Self) -> __odoo::Result<__odoo::Map> {
