@@ -97,6 +97,25 @@
 //! in a loop over orders, the first `fetch(PARTNER_ID)` reads the customers
 //! of every order in one call, and the others find theirs in the set.
 //!
+//! # Fields the user may not read
+//!
+//! Odoo restricts some fields to groups (`res.partner.credit_limit` to
+//! accounting users, `sale.order.purchase_order_count` to purchase users)
+//! and refuses a whole read that names one of them. So the first typed read
+//! of a model by a user asks `fields_get` as that user, once, and every
+//! `search`, `browse`, `fetch` and prefetch asks only for the fields listed
+//! there. The answer is kept on the client for that user, shared by all
+//! their sessions, and dropped when the user logs in again or out: one
+//! extra call per user and model, never one per query
+//! ([`Session::readable_fields`](crate::Session::readable_fields) shows it).
+//!
+//! - An `Option` field the user may not read is `None`.
+//! - Any other field the user may not read (or that the server lacks) fails
+//!   the read with [`Error::UnreadableField`](crate::Error::UnreadableField)
+//!   before anything is sent, naming model, field and user: make it an
+//!   `Option`, leave it out, or read as a user of its groups.
+//! - Writing such a field gets Odoo's own `AccessError`, which names it.
+//!
 //! # Sessions
 //!
 //! A record keeps the session that read it: saving, reloading, unlinking,
