@@ -2,7 +2,7 @@
 //! (envelope + rows, with Odoo's `false`-is-`None` rules) beside serde_json
 //! parsing the same bytes into a `serde_json::Value`, in the same run.
 //!
-//! The rows are the demo database's 43 partners (odoo-mock/data/demo),
+//! The rows are the demo database's 43 partners (odoo-mock/data/odoo18/demo),
 //! repeated with new ids to 1,000 and 10,000 rows, with the fields a typical
 //! integration reads.
 
@@ -66,9 +66,10 @@ const FIELDS: [&str; 22] = [
 
 /// A `/jsonrpc` reply body with `n` partner rows.
 fn reply(n: usize) -> Vec<u8> {
-    let demo: Vec<Value> =
-        serde_json::from_str(include_str!("../odoo-mock/data/demo/res.partner.json"))
-            .expect("demo partners");
+    let demo: Vec<Value> = serde_json::from_str(include_str!(
+        "../odoo-mock/data/odoo18/demo/res.partner.json"
+    ))
+    .expect("demo partners");
     let rows: Vec<Value> = (0..n)
         .map(|i| {
             let src = &demo[i % demo.len()];

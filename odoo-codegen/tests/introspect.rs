@@ -17,7 +17,7 @@ async fn admin(server: &odoo_mock::MockServer) -> odoo_core::Session {
 fn mock_schema() -> Schema {
     Schema::from_path(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../odoo-mock/data/schema.json"
+        "/../odoo-mock/data/odoo18/schema.json"
     ))
     .expect("odoo-mock's schema loads")
 }

@@ -1,20 +1,39 @@
 #!/usr/bin/env python3
-"""Regenerate odoo-mock's embedded data from the shared Odoo 18 captures.
+"""Regenerate odoo-mock's embedded data from the shared captures of real Odoo servers.
 
-Usage: python3 odoo-mock/data/extract.py [/work/shared/odoo18]
+Usage (from the workspace root):
 
-* data/schema.json: a subset of odoo18/schema.json (same JSON shape, every field of
-  each kept model), for the models listed in MODELS.
-* data/demo/*.json: verbatim copies of odoo18/demo/*.json.
-* data/ir_model_fields_ids.json: {model: {field: id}} of the real ir.model.fields
-  ids known from the big search_read fixture (fields of the kept models get those ids).
-* data/fields_get/<model>.json: the `result` of the real fields_get fixtures
-  (odoo18/wire/fields_get_<model>.response.json), used as-is for those models.
+    python3 odoo-mock/data/extract.py ../shared/odoo16 ../shared/odoo17 ../shared/odoo18 ../shared/odoo19
+
+Each argument is one version's capture folder (schema.json, demo/, wire/, full_rows.json,
+field_groups.json); the version is read from its schema.json (`server_version_info`).
+For each, odoo-mock/data/odooNN/ gets:
+
+* schema.json: a subset of that version's schema.json (same JSON shape, every field of each
+  kept model), for the models of MODELS that the version has (19 has no uom.category).
+* demo/*.json: verbatim copies of demo/*.json.
+* fields_get/<model>.json: real fields_get() answers (wire/fields_get_<model>.response.json,
+  or 19's json2_fields_get_sale_order_all), served as-is for those models.
+* ir_model_fields_ids.json: {model: {field: id}}, the real ir.model.fields ids known from the
+  big search_read fixture, where the version has one.
+* records.json: {model: [rows]} the demo export lacks: two purchase.order and two account.move
+  rows from full_rows.json (every field as admin read them, less cut base64 values), rows of
+  full_rows.json whose record the demo lacks, the hand-written ../extra.json rows adapted
+  to the version (res.users `groups_id` is `group_ids` on 19; a model the version lacks is left
+  out), and rows for records the data points at but the export left out (19: currency 1, the
+  demo user 5; see referenced_but_missing).
+* server.json: what the real server says about itself: `version_info` (common.version),
+  `session_info` (the session info dict of /web/session/get_session_info, alice's),
+  `sequences` (the next id of each model when the captures began: the first id a
+  create handed out in wire/, else the demo's max id + 1) and `groups` (res.groups
+  xml id -> id, from field_groups.json).
 """
 import json
 import os
+import re
 import shutil
 import sys
+import xmlrpc.client
 
 MODELS = [
     "res.users", "res.partner", "res.company", "res.country", "res.country.state",
@@ -24,36 +43,282 @@ MODELS = [
     "ir.config_parameter", "ir.rule", "ir.model.access", "crm.tag", "account.tax",
     "ir.attachment", "res.partner.category", "res.partner.industry",
     "account.payment.term", "res.lang",
+    # purchases and invoices, and what their required / main relations point at
+    "purchase.order", "purchase.order.line", "account.move", "account.move.line",
+    "account.journal", "account.account", "account.fiscal.position", "account.incoterms",
 ]
+# Models of MODELS that a version may lack (renamed or merged away).
+OPTIONAL = {"uom.category"}
+# Models seeded from full_rows.json whatever the demo holds.
+SEEDED = ["purchase.order", "account.move"]
+CREATE_METHODS = {"create", "copy", "name_create", "web_save"}
+READ_METHODS = {"read", "search_read", "web_read", "web_search_read"}
 
-src = sys.argv[1] if len(sys.argv) > 1 else "/work/shared/odoo18"
 here = os.path.dirname(os.path.abspath(__file__))
-with open(os.path.join(src, "schema.json"), encoding="utf-8") as f:
-    schema = json.load(f)
-keep = [m for m in schema["models"] if m["model"] in MODELS]
-missing = set(MODELS) - {m["model"] for m in keep}
-if missing:
-    raise SystemExit("models not in schema: %s" % sorted(missing))
-schema["models"] = keep
-with open(os.path.join(here, "schema.json"), "w", encoding="utf-8") as f:
-    json.dump(schema, f, ensure_ascii=False, separators=(",", ":"))
-os.makedirs(os.path.join(here, "demo"), exist_ok=True)
-for name in sorted(os.listdir(os.path.join(src, "demo"))):
-    if name.endswith(".json"):
-        shutil.copyfile(os.path.join(src, "demo", name), os.path.join(here, "demo", name))
-os.makedirs(os.path.join(here, "fields_get"), exist_ok=True)
-for model in ("res.partner", "sale.order"):
-    p = os.path.join(src, "wire", "fields_get_%s.response.json" % model)
-    with open(p, encoding="utf-8") as f:
-        result = json.load(f)["result"]
-    with open(os.path.join(here, "fields_get", model + ".json"), "w", encoding="utf-8") as f:
-        json.dump(result, f, ensure_ascii=False, separators=(",", ":"))
-# real ir.model.fields ids (the first 2000, from the big search_read fixture)
-with open(os.path.join(src, "wire", "jsonrpc_big_search_read_ir_model_fields.response.json"), encoding="utf-8") as f:
-    rows = json.load(f)["result"]
-ids = {}
-for r in rows:
-    ids.setdefault(r["model"], {})[r["name"]] = r["id"]
-with open(os.path.join(here, "ir_model_fields_ids.json"), "w", encoding="utf-8") as f:
-    json.dump(ids, f, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-print("kept %d models" % len(keep))
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def dump(obj, path, **kw):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(obj, f, ensure_ascii=False, separators=(",", ":"), **kw)
+        f.write("\n")
+
+
+def wire_result(wire, name):
+    """The result of a recorded answer: the JSON-RPC `result`, a JSON-2 bare body, an XML-RPC value."""
+    for ext in ("json", "xml"):
+        p = os.path.join(wire, "%s.response.%s" % (name, ext))
+        if not os.path.exists(p):
+            continue
+        try:
+            if ext == "xml":
+                with open(p, "rb") as f:
+                    return True, xmlrpc.client.loads(f.read(), use_builtin_types=True)[0][0]
+            body = load(p)
+        except Exception:
+            return False, None
+        if isinstance(body, dict) and body.get("jsonrpc"):
+            return "result" in body, body.get("result")
+        if isinstance(body, dict) and "name" in body and "message" in body and "arguments" in body:
+            return False, None
+        return True, body
+    return False, None
+
+
+def wire_call(wire, name):
+    """(model, method) of a recorded model call on any protocol, or None."""
+    for ext in ("json", "xml"):
+        p = os.path.join(wire, "%s.request.%s" % (name, ext))
+        if not os.path.exists(p):
+            continue
+        try:
+            if ext == "xml":
+                with open(p, "rb") as f:
+                    params, _ = xmlrpc.client.loads(f.read(), use_builtin_types=True)
+                return (params[3], params[4]) if len(params) > 4 else None
+            req = load(p)
+        except Exception:
+            return None
+        params = req.get("params", {}) if isinstance(req, dict) else {}
+        if "model" in params:
+            return params.get("model"), params.get("method")
+        if params.get("service") == "object" and len(params.get("args", [])) > 4:
+            return params["args"][3], params["args"][4]
+    headers = os.path.join(wire, "%s.request.headers.txt" % name)
+    if os.path.exists(headers):
+        with open(headers, encoding="utf-8", errors="replace") as f:
+            m = re.match(r"POST /json/2/([\w.]+)/(\w+)", f.readline())
+        if m:
+            return m.group(1), m.group(2)
+    return None
+
+
+def created_ids(method, result):
+    if method == "name_create" and isinstance(result, list) and result:
+        return [result[0]] if isinstance(result[0], int) else []
+    if isinstance(result, bool):
+        return []
+    if isinstance(result, int):
+        return [result]
+    if isinstance(result, list):
+        return [r if isinstance(r, int) else r.get("id") for r in result
+                if isinstance(r, int) and not isinstance(r, bool) or isinstance(r, dict) and isinstance(r.get("id"), int)]
+    return []
+
+
+def read_ids(result):
+    rows = result.get("records", []) if isinstance(result, dict) else result
+    if not isinstance(rows, list):
+        return []
+    return [r["id"] for r in rows if isinstance(r, dict) and isinstance(r.get("id"), int)]
+
+
+def sequences(wire, demo_max):
+    """Next ids: the first id the real server handed out for each model during the captures."""
+    created, read = {}, {}
+    for f in sorted(os.listdir(wire)):
+        if not f.endswith(".request.headers.txt"):
+            continue
+        name = f[: -len(".request.headers.txt")]
+        call = wire_call(wire, name)
+        if not call or call[1] not in CREATE_METHODS | READ_METHODS:
+            continue
+        ok, result = wire_result(wire, name)
+        if not ok:
+            continue
+        model, method = call
+        if method in CREATE_METHODS:
+            created.setdefault(model, []).extend(created_ids(method, result))
+        else:
+            read.setdefault(model, []).extend(i for i in read_ids(result) if i > demo_max.get(model, 0))
+    out = {}
+    for model in sorted(set(MODELS) | set(demo_max)):
+        candidates = created.get(model) or (read.get(model) if model in demo_max else None)
+        if candidates:
+            out[model] = min(candidates)
+        elif model in demo_max:
+            out[model] = demo_max[model] + 1
+    return out
+
+
+def referenced_but_missing(src, fields, records, session_info, field_groups):
+    """Rows for records the data points at (many2one pairs) that the demo export left out.
+
+    On 19 that is currency 1 (USD: symbol, position and digits from the session
+    info's `currencies`) and the demo user (uid 5, Marc Demo: login and groups
+    from field_groups.json, partner from the res.partner whose user_id is it).
+    """
+    tables = {}
+    for name in os.listdir(os.path.join(src, "demo")):
+        if name.endswith(".json"):
+            tables[name[: -len(".json")]] = load(os.path.join(src, "demo", name))
+    have = {m: {r["id"] for r in rows} for m, rows in tables.items()}
+    for m, rows in records.items():
+        if not m.startswith("_"):
+            have.setdefault(m, set()).update(r["id"] for r in rows)
+    missing = {}
+    for m, rows in list(tables.items()) + [(m, r) for m, r in records.items() if not m.startswith("_")]:
+        for row in rows:
+            for k, v in row.items():
+                f = fields.get(m, {}).get(k)
+                if (f and f["ttype"] == "many2one" and isinstance(v, list) and len(v) == 2
+                        and f["relation"] in tables and v[0] not in have[f["relation"]]):
+                    missing[(f["relation"], v[0])] = v[1]
+    users = tables.get("res.users", [])
+    logins = [l for l in field_groups.get("user_groups", {}) if l not in {u["login"] for u in users}]
+    groups_field = "groups_id" if "groups_id" in fields["res.users"] else "group_ids"
+    missing_users = [k for k in missing if k[0] == "res.users"]
+    for (model, rid), name in sorted(missing.items()):
+        row = {"id": rid, "name": name}
+        if model == "res.currency":
+            cur = session_info.get("currencies", {}).get(str(rid), {})
+            digits = (cur.get("digits") or [69, 2])[1]
+            row.update({"active": True, "symbol": cur.get("symbol", name),
+                        "position": cur.get("position", "after"),
+                        "decimal_places": digits, "rounding": 10 ** -digits})
+        elif model == "res.users":
+            partner = next((p for p in tables.get("res.partner", [])
+                            if isinstance(p.get("user_id"), list) and p["user_id"][0] == rid), None)
+            if len(logins) == 1 and len(missing_users) == 1 and partner:
+                row.update({"login": logins[0], "active": True, "share": False,
+                            "partner_id": [partner["id"], partner["name"]],
+                            "company_id": users[0]["company_id"] if users else False,
+                            "company_ids": [1],
+                            groups_field: field_groups["user_groups"][logins[0]]})
+        yield model, row
+
+
+def extract(src):
+    schema = load(os.path.join(src, "schema.json"))
+    version = int(schema["server_version_info"][0])
+    out = os.path.join(here, "odoo%d" % version)
+    wire = os.path.join(src, "wire")
+    present = {m["model"] for m in schema["models"]}
+    missing = set(MODELS) - present
+    if missing - OPTIONAL:
+        raise SystemExit("odoo%d: models not in schema: %s" % (version, sorted(missing - OPTIONAL)))
+    keep = [m for m in schema["models"] if m["model"] in MODELS]
+    schema["models"] = keep
+    fields = {m["model"]: {f["name"]: f for f in m["fields"]} for m in keep}
+    if os.path.isdir(out):
+        shutil.rmtree(out)
+    dump(schema, os.path.join(out, "schema.json"))
+
+    demo_max = {}
+    demo_ids = {}
+    for name in sorted(os.listdir(os.path.join(src, "demo"))):
+        if name.endswith(".json"):
+            rows = load(os.path.join(src, "demo", name))
+            model = name[: -len(".json")]
+            demo_ids[model] = {r["id"] for r in rows}
+            demo_max[model] = max(demo_ids[model], default=0)
+            os.makedirs(os.path.join(out, "demo"), exist_ok=True)
+            shutil.copyfile(os.path.join(src, "demo", name), os.path.join(out, "demo", name))
+
+    for model in ("res.partner", "sale.order"):
+        ok, result = wire_result(wire, "fields_get_%s" % model)
+        if not ok and model == "sale.order":
+            ok, result = wire_result(wire, "json2_fields_get_sale_order_all")
+        if ok:
+            dump(result, os.path.join(out, "fields_get", model + ".json"))
+
+    ok, rows = wire_result(wire, "jsonrpc_big_search_read_ir_model_fields")
+    if ok:
+        ids = {}
+        for r in rows:
+            ids.setdefault(r["model"], {})[r["name"]] = r["id"]
+        dump(ids, os.path.join(out, "ir_model_fields_ids.json"), sort_keys=True)
+
+    # records.json: seeds, what the demo lacks, hand-written extras
+    records = {"_comment": "Records the demo export lacks (see ../README.md): purchase.order and "
+               "account.move from full_rows.json, full_rows.json records missing from demo/, "
+               "and the hand-written ../extra.json rows."}
+    full = load(os.path.join(src, "full_rows.json"))["rows"]
+    for model in sorted(full):
+        if model not in fields:
+            continue
+        rows = []
+        for row in full[model]:
+            if model not in SEEDED and row["id"] in demo_ids.get(model, set()):
+                continue
+            clean = {}
+            for k, v in row.items():
+                f = fields[model].get(k)
+                # cut base64 (see full_rows.json's note) is not the real value
+                if f and f["ttype"] == "binary" and isinstance(v, str) and len(v) >= 1024:
+                    continue
+                clean[k] = v
+            rows.append(clean)
+        if rows:
+            records[model] = rows
+    groups_field = "groups_id" if "groups_id" in fields["res.users"] else "group_ids"
+    extra = load(os.path.join(here, "extra.json"))
+    for model, rows in extra.items():
+        if model.startswith("_") or model not in fields:
+            continue
+        adapted = []
+        for row in rows:
+            row = dict(row)
+            if version not in row.pop("_versions", [version]):
+                continue
+            if "groups_id" in row and groups_field != "groups_id":
+                row[groups_field] = row.pop("groups_id")
+            if model == "ir.config_parameter" and row.get("key") == "database.uuid":
+                row["value"] = row["value"][:-2] + "%02d" % version
+            if row["id"] in demo_ids.get(model, set()):
+                raise SystemExit("odoo%d: extra.json %s %d is in the demo" % (version, model, row["id"]))
+            adapted.append(row)
+        records.setdefault(model, []).extend(adapted)
+    ok, version_info = wire_result(wire, "jsonrpc_common_version")
+    ok2, session_info = wire_result(wire, "web_session_get_session_info")
+    if not (ok and ok2):
+        raise SystemExit("odoo%d: no common.version or get_session_info fixture" % version)
+    field_groups = load(os.path.join(src, "field_groups.json"))
+    groups = field_groups["groups"]
+    for model, row in referenced_but_missing(src, fields, records, session_info, field_groups):
+        records.setdefault(model, []).append(row)
+    dump(records, os.path.join(out, "records.json"))
+    server = {
+        "version_info": version_info,
+        "session_info": session_info,
+        "sequences": sequences(wire, demo_max),
+        "groups": dict(sorted(groups.items())),
+    }
+    dump(server, os.path.join(out, "server.json"), indent=1)
+    print("odoo%d: kept %d models%s, seeded %s, sequences %s" % (
+        version, len(keep),
+        " (lacks %s)" % ", ".join(sorted(missing)) if missing else "",
+        ", ".join("%s %d" % (m, len(r)) for m, r in records.items() if not m.startswith("_")),
+        server["sequences"]))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        raise SystemExit(__doc__)
+    for folder in sys.argv[1:]:
+        extract(folder)

@@ -1,98 +1,195 @@
-//! Loading the embedded data files (schema subset, demo records, captured
-//! `fields_get` answers) into a [`Schema`] and an initial [`Store`], once per process.
+//! The embedded datasets, one per Odoo version the server imitates (16, 17,
+//! 18 and 19): each is that version's schema subset, demo records, captured
+//! `fields_get` answers, seed records, sequences, group xml ids and session
+//! info (see `data/README.md`), loaded into a [`Schema`] and an initial
+//! [`Store`] once per process and version, then cloned per server.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value};
 
 use crate::store::{FieldMeta, ModelMeta, Record, Schema, Store, as_id};
 
-const SCHEMA: &str = include_str!("../data/schema.json");
-const EXTRA: &str = include_str!("../data/extra.json");
-const FIELD_IDS: &str = include_str!("../data/ir_model_fields_ids.json");
-/// Next ids of the real database's sequences when the demo export was taken
-/// (the original fixtures create partner 54, order 27, line 57, attachment 818).
-const SEQUENCES: &[(&str, i64)] = &[
-    ("res.partner", 54),
-    ("sale.order", 27),
-    ("sale.order.line", 57),
-    ("ir.attachment", 818),
-];
-const DEMO: &[(&str, &str)] = &[
-    ("crm.team", include_str!("../data/demo/crm.team.json")),
-    (
-        "ir.model.access",
-        include_str!("../data/demo/ir.model.access.json"),
-    ),
-    ("ir.rule", include_str!("../data/demo/ir.rule.json")),
-    (
-        "product.category",
-        include_str!("../data/demo/product.category.json"),
-    ),
-    (
-        "product.product",
-        include_str!("../data/demo/product.product.json"),
-    ),
-    (
-        "product.template",
-        include_str!("../data/demo/product.template.json"),
-    ),
-    ("res.company", include_str!("../data/demo/res.company.json")),
-    ("res.country", include_str!("../data/demo/res.country.json")),
-    (
-        "res.country.state",
-        include_str!("../data/demo/res.country.state.json"),
-    ),
-    (
-        "res.currency",
-        include_str!("../data/demo/res.currency.json"),
-    ),
-    ("res.groups", include_str!("../data/demo/res.groups.json")),
-    ("res.partner", include_str!("../data/demo/res.partner.json")),
-    ("res.users", include_str!("../data/demo/res.users.json")),
-    ("sale.order", include_str!("../data/demo/sale.order.json")),
-    (
-        "sale.order.line",
-        include_str!("../data/demo/sale.order.line.json"),
-    ),
-    (
-        "uom.category",
-        include_str!("../data/demo/uom.category.json"),
-    ),
-    ("uom.uom", include_str!("../data/demo/uom.uom.json")),
-];
-const FIELDS_GET: &[(&str, &str)] = &[
-    (
-        "res.partner",
-        include_str!("../data/fields_get/res.partner.json"),
-    ),
-    (
-        "sale.order",
-        include_str!("../data/fields_get/sale.order.json"),
-    ),
-];
+/// The Odoo versions with an embedded dataset.
+pub const VERSIONS: [u32; 4] = [16, 17, 18, 19];
 
-/// The parsed embedded data.
+/// The version imitated when none is chosen.
+pub const DEFAULT_VERSION: u32 = 18;
+
+/// One embedded file: its path under `data/` and its text.
+type File = (&'static str, &'static str);
+
+/// The files of one version's dataset.
+struct Files {
+    version: u32,
+    schema: File,
+    /// `(model, file)` of each `demo/<model>.json`.
+    demo: &'static [(&'static str, File)],
+    /// `(model, file)` of each captured `fields_get/<model>.json`.
+    fields_get: &'static [(&'static str, File)],
+    /// Real `ir.model.fields` ids, where the version's captures have them.
+    field_ids: Option<File>,
+    records: File,
+    server: File,
+}
+
+macro_rules! embed {
+    ($dir:literal, $($part:expr),+) => {
+        (
+            concat!($dir, "/", $($part),+),
+            include_str!(concat!("../data/", $dir, "/", $($part),+)),
+        )
+    };
+}
+
+macro_rules! per_model {
+    ($dir:literal, $sub:literal, [$($model:literal),* $(,)?]) => {
+        &[$(($model, embed!($dir, $sub, "/", $model, ".json"))),*]
+    };
+}
+
+macro_rules! files {
+    ($version:literal, $dir:literal, demo: [$($demo:literal),* $(,)?], fields_get: [$($fg:literal),* $(,)?], field_ids: $ids:tt) => {
+        Files {
+            version: $version,
+            schema: embed!($dir, "schema.json"),
+            demo: per_model!($dir, "demo", [$($demo),*]),
+            fields_get: per_model!($dir, "fields_get", [$($fg),*]),
+            field_ids: files!(@ids $dir, $ids),
+            records: embed!($dir, "records.json"),
+            server: embed!($dir, "server.json"),
+        }
+    };
+    (@ids $dir:literal, true) => { Some(embed!($dir, "ir_model_fields_ids.json")) };
+    (@ids $dir:literal, false) => { None };
+}
+
+const ODOO16: Files = files!(16, "odoo16",
+    demo: ["crm.team", "ir.model.access", "ir.rule", "product.category", "product.product",
+        "product.template", "res.company", "res.country", "res.country.state", "res.currency",
+        "res.groups", "res.partner", "res.users", "sale.order", "sale.order.line",
+        "uom.category", "uom.uom"],
+    fields_get: ["res.partner", "sale.order"],
+    field_ids: true);
+const ODOO17: Files = files!(17, "odoo17",
+    demo: ["crm.team", "ir.model.access", "ir.rule", "product.category", "product.product",
+        "product.template", "res.company", "res.country", "res.country.state", "res.currency",
+        "res.groups", "res.partner", "res.users", "sale.order", "sale.order.line",
+        "uom.category", "uom.uom"],
+    fields_get: ["res.partner", "sale.order"],
+    field_ids: true);
+const ODOO18: Files = files!(18, "odoo18",
+    demo: ["crm.team", "ir.model.access", "ir.rule", "product.category", "product.product",
+        "product.template", "res.company", "res.country", "res.country.state", "res.currency",
+        "res.groups", "res.partner", "res.users", "sale.order", "sale.order.line",
+        "uom.category", "uom.uom"],
+    fields_get: ["res.partner", "sale.order"],
+    field_ids: true);
+const ODOO19: Files = files!(19, "odoo19",
+    demo: ["crm.team", "ir.model.access", "ir.rule", "product.category", "product.product",
+        "product.template", "res.company", "res.country", "res.country.state", "res.currency",
+        "res.groups", "res.partner", "res.users", "sale.order", "sale.order.line", "uom.uom"],
+    fields_get: ["sale.order"],
+    field_ids: false);
+
+/// Why a dataset cannot be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DataError {
+    /// No dataset for this Odoo version.
+    UnsupportedVersion(u32),
+    /// An embedded data file is not what the loader expects.
+    Malformed {
+        /// The file, relative to `odoo-mock/data/`.
+        file: String,
+        /// Where in the file (a JSON path, or the parser's line and column).
+        place: String,
+        /// What is wrong there.
+        message: String,
+    },
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataError::UnsupportedVersion(v) => write!(
+                f,
+                "odoo-mock has no dataset for Odoo {v} (supported: 16, 17, 18, 19)"
+            ),
+            DataError::Malformed {
+                file,
+                place,
+                message,
+            } => write!(f, "odoo-mock data file {file}, at {place}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+fn malformed(file: &str, place: impl Into<String>, message: impl Into<String>) -> DataError {
+    DataError::Malformed {
+        file: file.to_string(),
+        place: place.into(),
+        message: message.into(),
+    }
+}
+
+/// One version's parsed data.
 #[derive(Debug)]
 pub struct Dataset {
+    /// The Odoo major version (16-19).
+    pub version: u32,
     /// Models, fields and reference names.
     pub schema: Arc<Schema>,
     /// The initial records (cloned into each server).
     pub store: Store,
     /// The schema file's top-level keys other than `models`.
     pub header: Map<String, Value>,
+    /// What `common.version` answers on that version.
+    pub version_info: Arc<Value>,
+    /// The session info dict of a web login (alice's), filled per user.
+    pub session_info: Arc<Value>,
 }
 
-static DATASET: OnceLock<Dataset> = OnceLock::new();
+static DATASETS: [OnceLock<Result<Dataset, DataError>>; 4] = [const { OnceLock::new() }; 4];
 
-/// The dataset, parsed on first use.
-pub fn dataset() -> &'static Dataset {
-    DATASET.get_or_init(|| load().expect("the embedded data files are valid JSON"))
+/// The dataset of Odoo `version`, parsed on first use.
+///
+/// # Errors
+/// [`DataError::UnsupportedVersion`] for a version other than 16-19;
+/// [`DataError::Malformed`] when an embedded file does not load (a build of a
+/// broken data tree; the tests load every version).
+pub fn dataset(version: u32) -> Result<&'static Dataset, DataError> {
+    let (slot, files) = match version {
+        16 => (&DATASETS[0], &ODOO16),
+        17 => (&DATASETS[1], &ODOO17),
+        18 => (&DATASETS[2], &ODOO18),
+        19 => (&DATASETS[3], &ODOO19),
+        other => return Err(DataError::UnsupportedVersion(other)),
+    };
+    slot.get_or_init(|| load(files))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
-fn parse(text: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| e.to_string())
+fn parse((path, text): File) -> Result<Value, DataError> {
+    serde_json::from_str(text).map_err(|e| {
+        malformed(
+            path,
+            format!("line {} column {}", e.line(), e.column()),
+            e.to_string(),
+        )
+    })
+}
+
+fn object(file: File) -> Result<Map<String, Value>, DataError> {
+    match parse(file)? {
+        Value::Object(m) => Ok(m),
+        _ => Err(malformed(file.0, "top level", "expected a JSON object")),
+    }
 }
 
 fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
@@ -132,29 +229,55 @@ fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
     }
 }
 
-fn load() -> Result<Dataset, String> {
-    let Value::Object(mut header) = parse(SCHEMA)? else {
-        return Err("schema.json is not an object".into());
-    };
+fn load_schema(files: &Files) -> Result<(Schema, Map<String, Value>), DataError> {
+    let path = files.schema.0;
+    let mut header = object(files.schema)?;
     let models = match header.remove("models") {
         Some(Value::Array(m)) => m,
-        _ => return Err("schema.json has no models".into()),
+        _ => return Err(malformed(path, "models", "expected an array of models")),
     };
-    let mut schema = Schema::default();
-    for m in models {
-        let Value::Object(mut raw) = m else { continue };
+    let mut schema = Schema {
+        version: files.version,
+        ..Schema::default()
+    };
+    for (i, m) in models.into_iter().enumerate() {
+        let Value::Object(mut raw) = m else {
+            return Err(malformed(
+                path,
+                format!("models[{i}]"),
+                "expected an object",
+            ));
+        };
         let fields = match raw.remove("fields") {
             Some(Value::Array(f)) => f,
-            _ => vec![],
+            _ => {
+                return Err(malformed(
+                    path,
+                    format!("models[{i}].fields"),
+                    "expected an array",
+                ));
+            }
         };
         let mut by_name = BTreeMap::new();
-        for f in fields {
-            if let Value::Object(fr) = f {
-                let meta = field_meta(&fr);
-                by_name.insert(meta.name.clone(), meta);
+        for (j, f) in fields.into_iter().enumerate() {
+            match f {
+                Value::Object(fr) if fr.get("name").and_then(Value::as_str).is_some() => {
+                    let meta = field_meta(&fr);
+                    by_name.insert(meta.name.clone(), meta);
+                }
+                _ => {
+                    return Err(malformed(
+                        path,
+                        format!("models[{i}].fields[{j}]"),
+                        "expected an object with a name",
+                    ));
+                }
             }
         }
         let s = |k: &str| raw.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+        if s("model").is_empty() {
+            return Err(malformed(path, format!("models[{i}]"), "no model name"));
+        }
         let meta = ModelMeta {
             model: s("model"),
             description: s("name"),
@@ -164,30 +287,53 @@ fn load() -> Result<Dataset, String> {
         };
         schema.models.insert(meta.model.clone(), Arc::new(meta));
     }
-    for (model, text) in FIELDS_GET {
-        if let Value::Object(m) = parse(text)? {
-            schema.fields_get.insert((*model).to_string(), m);
-        }
+    for (model, file) in files.fields_get {
+        schema
+            .fields_get
+            .insert((*model).to_string(), object(*file)?);
     }
+    Ok((schema, header))
+}
 
+/// The rows of a `demo/`-shaped table: a JSON array of objects with an id.
+fn rows(path: &str, place: &str, value: Value) -> Result<Vec<Record>, DataError> {
+    let Value::Array(items) = value else {
+        return Err(malformed(path, place, "expected an array of records"));
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| match row {
+            Value::Object(r) if r.get("id").and_then(as_id).is_some() => Ok(r),
+            _ => Err(malformed(
+                path,
+                format!("{place}[{i}]"),
+                "expected a record (an object with an integer id)",
+            )),
+        })
+        .collect()
+}
+
+fn load(files: &Files) -> Result<Dataset, DataError> {
+    let (mut schema, header) = load_schema(files)?;
+    let mut tables: Vec<(String, Vec<Record>)> = Vec::new();
+    for (model, file) in files.demo {
+        tables.push((
+            (*model).to_string(),
+            rows(file.0, "top level", parse(*file)?)?,
+        ));
+    }
+    for (model, value) in object(files.records)? {
+        if model.starts_with('_') {
+            continue;
+        }
+        let place = model.clone();
+        tables.push((model, rows(files.records.0, &place, value)?));
+    }
     let mut store = Store::default();
-    let mut raw_tables: Vec<(String, Vec<Value>)> = Vec::new();
-    for (model, text) in DEMO {
-        if let Value::Array(rows) = parse(text)? {
-            raw_tables.push(((*model).to_string(), rows));
-        }
-    }
-    if let Value::Object(extra) = parse(EXTRA)? {
-        for (model, rows) in extra {
-            if let Value::Array(rows) = rows {
-                raw_tables.push((model, rows));
-            }
-        }
-    }
-    for (model, rows) in raw_tables {
+    for (model, rows) in tables {
         let meta = schema.models.get(&model).cloned();
         for row in rows {
-            let Value::Object(row) = row else { continue };
             let mut rec = Record::new();
             for (k, v) in row {
                 let rel = meta
@@ -218,12 +364,43 @@ fn load() -> Result<Dataset, String> {
             table.next_id = table.next_id.max(id + 1);
         }
     }
-    let field_ids = parse(FIELD_IDS)?;
+    user_names(&mut store);
+    let field_ids = match files.field_ids {
+        Some(file) => parse(file)?,
+        None => Value::Null,
+    };
     build_ir_model(&mut schema, &mut store, &field_ids);
-    for (model, next) in SEQUENCES {
-        let t = store.table_mut(model);
-        t.next_id = t.next_id.max(*next);
+
+    let mut server = object(files.server)?;
+    let path = files.server.0;
+    let version_info = server
+        .remove("version_info")
+        .filter(Value::is_object)
+        .ok_or_else(|| malformed(path, "version_info", "expected an object"))?;
+    let session_info = server
+        .remove("session_info")
+        .filter(Value::is_object)
+        .ok_or_else(|| malformed(path, "session_info", "expected an object"))?;
+    let Some(Value::Object(sequences)) = server.remove("sequences") else {
+        return Err(malformed(path, "sequences", "expected an object"));
+    };
+    for (model, next) in sequences {
+        let next = as_id(&next)
+            .ok_or_else(|| malformed(path, format!("sequences.{model}"), "not an id"))?;
+        let t = store.table_mut(&model);
+        t.next_id = t.next_id.max(next);
     }
+    let Some(Value::Object(groups)) = server.remove("groups") else {
+        return Err(malformed(path, "groups", "expected an object"));
+    };
+    let mut xml_ids = HashMap::new();
+    for (xml_id, id) in groups {
+        let id =
+            as_id(&id).ok_or_else(|| malformed(path, format!("groups.{xml_id}"), "not an id"))?;
+        xml_ids.insert(xml_id, ("res.groups".to_string(), id));
+    }
+    store.xml_ids = Arc::new(xml_ids);
+
     // Stub records for referenced rows of known but unexported models.
     let refs: Vec<((String, i64), String)> = schema
         .ref_names
@@ -254,10 +431,37 @@ fn load() -> Result<Dataset, String> {
         }
     }
     Ok(Dataset {
+        version: files.version,
         schema: Arc::new(schema),
         store,
         header,
+        version_info: Arc::new(version_info),
+        session_info: Arc::new(session_info),
     })
+}
+
+/// `res.users.name` is its partner's name (a related field, not exported on
+/// every version): fill it in where the export left it out.
+fn user_names(store: &mut Store) {
+    let names: Vec<(i64, Value)> = store
+        .tables
+        .get("res.users")
+        .map(|t| {
+            t.records
+                .iter()
+                .filter(|(_, r)| r.get("name").is_none())
+                .filter_map(|(id, r)| {
+                    let partner = store.get("res.partner", r.get("partner_id").and_then(as_id)?)?;
+                    Some((*id, partner.get("name")?.clone()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (id, name) in names {
+        if let Some(r) = store.table_mut("res.users").records.get_mut(&id) {
+            r.insert("name".into(), name);
+        }
+    }
 }
 
 /// `ir.model`, `ir.model.fields` and `ir.model.fields.selection` rows from the schema.
@@ -286,7 +490,16 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
         };
         model_ids.insert(name.clone(), id);
     }
-    let mut next_field_id = 2001;
+    // Generated field ids start above every real one.
+    let mut next_field_id = field_ids
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(Value::as_object)
+        .flat_map(|f| f.values())
+        .filter_map(as_id)
+        .max()
+        .map_or(2001, |m| (m + 1).max(2001));
     let mut sel_id = 1;
     let metas: Vec<Arc<ModelMeta>> = schema.models.values().cloned().collect();
     for meta in metas {

@@ -730,12 +730,29 @@ impl Env<'_> {
         if has("company_id") && meta.model != "res.partner" && meta.model != "crm.team" {
             d.insert("company_id".into(), json!(company));
         }
+        // The company's currency (USD is 1 on 17-19, 2 on 16).
+        let currency = self
+            .store
+            .get("res.company", company)
+            .and_then(|c| c.get("currency_id"))
+            .and_then(as_id)
+            .unwrap_or(1);
+        if meta
+            .field("currency_id")
+            .is_some_and(|f| f.required && f.store && f.ttype == "many2one")
+        {
+            d.insert("currency_id".into(), json!(currency));
+        }
         match meta.model.as_str() {
             "sale.order" => {
                 d.insert("state".into(), json!("draft"));
                 d.insert("date_order".into(), json!(now));
                 d.insert("user_id".into(), json!(uid));
-                d.insert("currency_id".into(), json!(1));
+                d.insert("currency_id".into(), json!(currency));
+                if meta.field("pricelist_id").is_some_and(|f| f.required) {
+                    // 16 requires a pricelist: the demo's public one.
+                    d.insert("pricelist_id".into(), json!(1));
+                }
                 d.insert("team_id".into(), json!(1));
                 d.insert("invoice_status".into(), json!("no"));
                 d.insert("require_signature".into(), json!(true));
@@ -768,7 +785,7 @@ impl Env<'_> {
                 d.insert("sequence".into(), json!(10));
                 d.insert("customer_lead".into(), json!(0.0));
                 d.insert("display_type".into(), json!(false));
-                d.insert("currency_id".into(), json!(1));
+                d.insert("currency_id".into(), json!(currency));
                 d.insert("invoice_status".into(), json!("no"));
                 d.insert("qty_delivered_method".into(), json!("manual"));
                 if let Some(pid) = vals.get("product_id").and_then(as_id) {

@@ -45,11 +45,14 @@ pub struct RecordedCall {
 #[derive(Debug)]
 pub struct Database {
     name: String,
+    version: u32,
     schema: Arc<Schema>,
     store: Mutex<Store>,
     users: Vec<MockUser>,
     api_keys: Vec<(String, String)>,
     calls: Mutex<Vec<RecordedCall>>,
+    version_info: Arc<Value>,
+    session_info: Arc<Value>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -57,9 +60,22 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Database {
-    /// A database named `name` over the embedded demo data.
+    /// A database named `name` over the embedded Odoo 18 demo data.
+    ///
+    /// # Panics
+    /// If the embedded Odoo 18 dataset does not load (the crate's tests load it).
     pub fn new(name: impl Into<String>, api_keys: Vec<(String, String)>) -> Database {
-        let data = crate::data::dataset();
+        let data = crate::data::dataset(crate::data::DEFAULT_VERSION)
+            .expect("the embedded Odoo 18 dataset loads");
+        Database::from_dataset(data, name, api_keys)
+    }
+
+    /// A database named `name` over a copy of `data` (see [`crate::data::dataset`]).
+    pub fn from_dataset(
+        data: &crate::data::Dataset,
+        name: impl Into<String>,
+        api_keys: Vec<(String, String)>,
+    ) -> Database {
         let store = data.store.clone();
         let users = store
             .tables
@@ -86,12 +102,26 @@ impl Database {
             .unwrap_or_default();
         Database {
             name: name.into(),
+            version: data.version,
             schema: data.schema.clone(),
             store: Mutex::new(store),
             users,
             api_keys,
             calls: Mutex::new(Vec::new()),
+            version_info: data.version_info.clone(),
+            session_info: data.session_info.clone(),
         }
+    }
+
+    /// The Odoo major version whose data the database holds (16-19).
+    pub fn odoo_version(&self) -> u32 {
+        self.version
+    }
+
+    /// The session info dict a web login of this version answers (alice's,
+    /// as recorded); [`crate::protocol::web::session_info`] fills it per user.
+    pub fn session_info_template(&self) -> &Value {
+        &self.session_info
     }
 
     /// The database name.
@@ -132,14 +162,10 @@ impl Database {
             .is_some_and(|u| self.authenticate(&u.login, secret).is_some())
     }
 
-    /// `common.version` / `/web/webclient/version_info`.
-    pub fn version_info() -> Value {
-        json!({
-            "server_version": "18.0",
-            "server_version_info": [18, 0, 0, "final", 0, ""],
-            "server_serie": "18.0",
-            "protocol_version": 1
-        })
+    /// `common.version` / `/web/webclient/version_info`, as the real server
+    /// of this version answered.
+    pub fn version_info(&self) -> Value {
+        (*self.version_info).clone()
     }
 
     /// `res.users.context_get` for `uid`.

@@ -11,12 +11,33 @@ use crate::store::{Schema, Store, as_id, as_ids, truthy};
 
 /// The superuser (`__system__`): bypasses ACLs and record rules.
 pub const SUPERUSER_ID: i64 = 1;
-/// Group "Internal User".
-pub const GROUP_USER: i64 = 1;
+/// Group "Internal User" (19: "Role / User"), by xml id: group ids differ
+/// between versions, see [`Store::ref_id`].
+pub const GROUP_USER: &str = "base.group_user";
 /// Group "Administration / Access Rights".
-pub const GROUP_ERP_MANAGER: i64 = 2;
-/// Group "Administration / Settings".
-pub const GROUP_SYSTEM: i64 = 4;
+pub const GROUP_ERP_MANAGER: &str = "base.group_erp_manager";
+/// Group "Administration / Settings" (19: "Role / Administrator").
+pub const GROUP_SYSTEM: &str = "base.group_system";
+/// Group "Portal".
+pub const GROUP_PORTAL: &str = "base.group_portal";
+/// Group "Public".
+pub const GROUP_PUBLIC: &str = "base.group_public";
+/// Group "Extra Rights / Contact Creation".
+pub const GROUP_PARTNER_MANAGER: &str = "base.group_partner_manager";
+/// Group "Sales / User: Own Documents Only".
+pub const GROUP_SALE_SALESMAN: &str = "sales_team.group_sale_salesman";
+/// Group "Sales / User: All Documents".
+pub const GROUP_SALE_SALESMAN_ALL: &str = "sales_team.group_sale_salesman_all_leads";
+/// Group "Purchase / User".
+pub const GROUP_PURCHASE_USER: &str = "purchase.group_purchase_user";
+/// Group "Purchase / Administrator".
+pub const GROUP_PURCHASE_MANAGER: &str = "purchase.group_purchase_manager";
+/// Group "Invoicing / Billing" (18: "Invoicing / Invoicing").
+pub const GROUP_ACCOUNT_INVOICE: &str = "account.group_account_invoice";
+/// Group "Show Accounting Features - Readonly".
+pub const GROUP_ACCOUNT_READONLY: &str = "account.group_account_readonly";
+/// Group "Invoicing / Administrator" (16: "Billing Administrator").
+pub const GROUP_ACCOUNT_MANAGER: &str = "account.group_account_manager";
 
 /// An access mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,33 +101,46 @@ pub struct UserInfo {
     pub uid: i64,
     /// Display name.
     pub name: String,
-    /// Group ids (already closed over implied groups in the export).
+    /// Every group the user is in: the groups given (`groups_id` up to 18,
+    /// `group_ids` on 19) closed over `implied_ids` of res.groups, as Odoo's
+    /// `user.all_group_ids` (19) / `groups_id` (16-18) has them.
     pub groups: BTreeSet<i64>,
     /// Companies the user may use.
     pub company_ids: Vec<i64>,
     /// The user's partner.
     pub partner_id: i64,
+    /// In the Settings group (`base.group_system`).
+    system: bool,
 }
 
 impl UserInfo {
     /// Load a user from the store.
     pub fn load(store: &Store, uid: i64) -> Option<UserInfo> {
         let rec = store.get("res.users", uid)?;
+        let given = rec
+            .get("groups_id")
+            .or_else(|| rec.get("group_ids"))
+            .map(as_ids)
+            .unwrap_or_default();
+        let groups = implied_closure(store, given);
+        let partner_id = rec.get("partner_id").and_then(as_id).unwrap_or(0);
         Some(UserInfo {
             uid,
             name: rec
                 .get("name")
+                .or_else(|| store.get("res.partner", partner_id)?.get("name"))
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string(),
-            groups: as_ids(rec.get("groups_id").unwrap_or(&Value::Null))
-                .into_iter()
-                .collect(),
+            system: store
+                .ref_id("res.groups", GROUP_SYSTEM)
+                .is_some_and(|g| groups.contains(&g)),
+            groups,
             company_ids: {
                 let c = as_ids(rec.get("company_ids").unwrap_or(&Value::Null));
                 if c.is_empty() { vec![1] } else { c }
             },
-            partner_id: rec.get("partner_id").and_then(as_id).unwrap_or(0),
+            partner_id,
         })
     }
 
@@ -117,8 +151,33 @@ impl UserInfo {
 
     /// Is the user in the Settings group?
     pub fn is_system(&self) -> bool {
-        self.is_superuser() || self.groups.contains(&GROUP_SYSTEM)
+        self.is_superuser() || self.system
     }
+
+    /// Is the user in the group with this xml id (`sales_team.group_sale_salesman`)?
+    pub fn in_group(&self, store: &Store, xml_id: &str) -> bool {
+        store
+            .ref_id("res.groups", xml_id)
+            .is_some_and(|g| self.groups.contains(&g))
+    }
+}
+
+/// `groups` and every group they imply, transitively (`implied_ids` of res.groups).
+pub fn implied_closure(store: &Store, groups: impl IntoIterator<Item = i64>) -> BTreeSet<i64> {
+    let mut out = BTreeSet::new();
+    let mut todo: Vec<i64> = groups.into_iter().collect();
+    while let Some(g) = todo.pop() {
+        if !out.insert(g) {
+            continue;
+        }
+        if let Some(implied) = store
+            .get("res.groups", g)
+            .and_then(|r| r.get("implied_ids"))
+        {
+            todo.extend(as_ids(implied).into_iter().filter(|i| !out.contains(i)));
+        }
+    }
+    out
 }
 
 fn ir_model_name(store: &Store, rec: &serde_json::Map<String, Value>) -> Option<String> {
@@ -151,21 +210,44 @@ fn allowed_groups(store: &Store, model: &str, perm: Perm) -> Option<BTreeSet<Opt
                 .collect(),
         );
     }
-    // Fallback for models whose ACL rows are not exported.
-    let g = |ids: &[i64]| Some(ids.iter().map(|i| Some(*i)).collect::<BTreeSet<_>>());
+    // Fallback for models whose ACL rows are not exported (groups by xml id,
+    // as Odoo's ir.model.access.csv files name them).
+    let g = |xml_ids: &[&str]| {
+        Some(
+            xml_ids
+                .iter()
+                .filter_map(|x| store.ref_id("res.groups", x))
+                .map(Some)
+                .collect::<BTreeSet<_>>(),
+        )
+    };
     match (model, perm) {
         ("ir.config_parameter", _) => g(&[GROUP_SYSTEM]),
-        ("res.company", Perm::Read) => g(&[GROUP_USER, 10, 11]),
+        ("res.company", Perm::Read) => g(&[GROUP_USER, GROUP_PORTAL, GROUP_PUBLIC]),
         ("res.company", _) => g(&[GROUP_ERP_MANAGER]),
         ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", Perm::Read) => {
             g(&[GROUP_USER])
         }
         ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", _) => g(&[GROUP_ERP_MANAGER]),
-        ("crm.tag", _) => g(&[21]),
+        ("crm.tag", _) => g(&[GROUP_SALE_SALESMAN]),
         ("ir.attachment", _) => g(&[GROUP_USER]),
         ("res.partner.category" | "res.partner.industry", Perm::Read) => g(&[GROUP_USER]),
-        ("res.partner.category" | "res.partner.industry", _) => g(&[9]),
-        (_, Perm::Read) => g(&[GROUP_USER, 10, 11]),
+        ("res.partner.category" | "res.partner.industry", _) => g(&[GROUP_PARTNER_MANAGER]),
+        ("purchase.order" | "purchase.order.line", Perm::Unlink) => g(&[GROUP_PURCHASE_MANAGER]),
+        ("purchase.order" | "purchase.order.line", _) => g(&[GROUP_PURCHASE_USER]),
+        ("account.move" | "account.move.line", Perm::Read) => {
+            g(&[GROUP_ACCOUNT_INVOICE, GROUP_ACCOUNT_READONLY])
+        }
+        ("account.move" | "account.move.line", _) => g(&[GROUP_ACCOUNT_INVOICE]),
+        (
+            "account.journal" | "account.account" | "account.fiscal.position" | "account.incoterms",
+            Perm::Read,
+        ) => g(&[GROUP_USER]),
+        (
+            "account.journal" | "account.account" | "account.fiscal.position" | "account.incoterms",
+            _,
+        ) => g(&[GROUP_ACCOUNT_MANAGER]),
+        (_, Perm::Read) => g(&[GROUP_USER, GROUP_PORTAL, GROUP_PUBLIC]),
         _ => g(&[GROUP_SYSTEM]),
     }
 }
@@ -206,7 +288,14 @@ pub fn check_model_access(
                 .get("res.groups", g)
                 .and_then(|r| r.get("full_name"))
                 .and_then(Value::as_str)
-                .map(|s| s.replace(" / ", "/"))
+                // 16-18 write "Sales/Administrator", 19 "Role / Administrator".
+                .map(|s| {
+                    if schema.version >= 19 {
+                        s.to_string()
+                    } else {
+                        s.replace(" / ", "/")
+                    }
+                })
         })
         .collect();
     names.sort();
@@ -263,12 +352,17 @@ pub fn rule_domain(
         })
         .unwrap_or_default();
     if model == "sale.order.line" {
-        rules.push((
-            false,
-            vec![21],
-            "['|',('salesman_id','=',user.id),('salesman_id','=',False)]".into(),
-        ));
-        rules.push((false, vec![22], "[(1,'=',1)]".into()));
+        // sale's "Personal Order Lines" / "All Orders Lines" (not exported).
+        if let Some(g) = store.ref_id("res.groups", GROUP_SALE_SALESMAN) {
+            rules.push((
+                false,
+                vec![g],
+                "['|',('salesman_id','=',user.id),('salesman_id','=',False)]".into(),
+            ));
+        }
+        if let Some(g) = store.ref_id("res.groups", GROUP_SALE_SALESMAN_ALL) {
+            rules.push((false, vec![g], "[(1,'=',1)]".into()));
+        }
     }
     let mut global = Vec::new();
     let mut group = Vec::new();

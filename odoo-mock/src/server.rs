@@ -55,22 +55,28 @@ impl MockServerBuilder {
         self
     }
 
-    /// The database name (default `odoo18`).
+    /// The database name (default `odoo18`, whatever the version).
     pub fn database(mut self, name: impl Into<String>) -> Self {
         self.database = Some(name.into());
         self
     }
 
-    /// The Odoo version to imitate: 18 (the default) or 19. Anything below
-    /// 19 behaves as 18, anything above as 19.
+    /// The Odoo version to imitate: 16, 17, 18 (the default) or 19.
     ///
-    /// As 18, `/json/2/...` answers a 303 redirect to `/web/login` and
+    /// Each version serves its own dataset: that version's schema (the same
+    /// subset of models for all), demo records, captured `fields_get`
+    /// answers, session info and version strings, with its users' ids
+    /// (admin 2 everywhere; alice 8 and bob 9 on 16-18, alice 7 and bob 8 on
+    /// 19: see [`MockServer::users`]) and its group ids.
+    ///
+    /// As 16-18, `/json/2/...` answers a 303 redirect to `/web/login` and
     /// `/web/version` a 404 page, like a real Odoo 18. As 19, JSON-2,
-    /// `/web/version`, `/json/version` and `/doc-bearer/...` work,
-    /// `common.version` and `version_info` report 19.0, and JSON-RPC errors
-    /// carry code 0 instead of 200. The demo data is the Odoo 18 dataset in
-    /// both modes: uids are those of the 18 captures (admin 2, alice 8, bob 9),
-    /// whereas the Odoo 19 captures have alice 7 and bob 8.
+    /// `/web/version`, `/json/version` and `/doc-bearer/...` work and
+    /// JSON-RPC errors carry code 0 instead of 200. Protocol differences of
+    /// 16 and 17 (no `web_read`, `copy` returning one id, ...) are not
+    /// imitated yet: they answer as 18 does.
+    ///
+    /// Any other version makes [`MockServerBuilder::start`] fail.
     pub fn odoo_version(mut self, version: u32) -> Self {
         self.version = Some(version);
         self
@@ -85,18 +91,22 @@ impl MockServerBuilder {
     /// Bind and start serving.
     ///
     /// # Errors
-    /// When the port cannot be bound.
+    /// When the port cannot be bound; `InvalidInput` when the Odoo version is
+    /// not one of 16-19 (see [`MockServerBuilder::odoo_version`]).
     pub async fn start(self) -> std::io::Result<MockServer> {
+        let version = self.version.unwrap_or(crate::data::DEFAULT_VERSION);
+        let data = crate::data::dataset(version).map_err(|e| match e {
+            crate::data::DataError::UnsupportedVersion(_) => {
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, e)
+            }
+            _ => std::io::Error::other(e),
+        })?;
         let name = self.database.unwrap_or_else(|| "odoo18".to_string());
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
-        let version = match self.version.unwrap_or(18) {
-            v if v >= 19 => 19,
-            _ => 18,
-        };
         let state = Arc::new(AppState {
-            db: Database::new(name, self.api_keys),
+            db: Database::from_dataset(data, name, self.api_keys),
             version,
             url: format!("http://{addr}"),
             sessions: WebSessions::default(),
@@ -144,12 +154,14 @@ impl MockServer {
         self.state.db.name()
     }
 
-    /// The users that can log in (login, password, uid, name).
+    /// The users that can log in (login, password, uid, name): the active
+    /// users of the version's demo data, each with its login as password
+    /// (admin 2, alice 8, bob 9 on 16-18; admin 2, alice 7, bob 8 on 19).
     pub fn users(&self) -> Vec<MockUser> {
         self.state.db.users()
     }
 
-    /// The Odoo version the server imitates (18 or 19).
+    /// The Odoo version the server imitates (16-19).
     pub fn odoo_version(&self) -> u32 {
         self.state.version
     }

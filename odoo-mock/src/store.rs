@@ -81,6 +81,8 @@ impl ModelMeta {
 /// The schema: every known model.
 #[derive(Debug, Clone, Default)]
 pub struct Schema {
+    /// The Odoo major version the schema was dumped from (16-19; 0 when unknown).
+    pub version: u32,
     /// Models by name.
     pub models: BTreeMap<String, Arc<ModelMeta>>,
     /// `fields_get` answers captured from a real server, used as-is.
@@ -125,9 +127,20 @@ impl Table {
 pub struct Store {
     /// Tables by model name.
     pub tables: HashMap<String, Table>,
+    /// Records known by xml id (`base.group_system` -> `("res.groups", 4)`),
+    /// what Odoo's `env.ref` finds; shared, never written.
+    pub xml_ids: Arc<HashMap<String, (String, i64)>>,
 }
 
 impl Store {
+    /// The id of the record of `model` with this xml id (`env.ref(xml_id).id`).
+    pub fn ref_id(&self, model: &str, xml_id: &str) -> Option<i64> {
+        self.xml_ids
+            .get(xml_id)
+            .filter(|(m, _)| m == model)
+            .map(|(_, id)| *id)
+    }
+
     /// A record by model and id.
     pub fn get(&self, model: &str, id: i64) -> Option<&Record> {
         self.tables.get(model).and_then(|t| t.records.get(&id))

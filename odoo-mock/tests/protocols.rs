@@ -649,12 +649,22 @@ async fn concurrent_users_over_every_protocol() {
         .await
         .expect("server");
     let url = server.url().to_string();
+    // The version's own uids (alice 7 and bob 8 on 19).
+    let uid_of = |login: &str| {
+        server
+            .users()
+            .into_iter()
+            .find(|u| u.login == login)
+            .map(|u| u.uid)
+            .expect("a demo user")
+    };
+    let (alice, bob) = (uid_of("alice"), uid_of("bob"));
     let mut tasks = Vec::new();
     for i in 0..32 {
         let url = url.clone();
         tasks.push(tokio::spawn(async move {
             let c = client();
-            let (login_name, uid, key) = if i % 2 == 0 { ("alice", 8, "alice-key") } else { ("bob", 9, "bob-key") };
+            let (login_name, uid, key) = if i % 2 == 0 { ("alice", alice, "alice-key") } else { ("bob", bob, "bob-key") };
             let owner_ok = |rows: &Value| {
                 rows.as_array().is_some_and(|r| {
                     r.len() == 3 && r.iter().all(|row| row["user_id"][0] == json!(uid) || row["user_id"]["id"] == json!(uid))

@@ -1,4 +1,4 @@
-//! `odoo-mock`: run the embedded Odoo 18/19 compatible server until Ctrl-C.
+//! `odoo-mock`: run the embedded Odoo 16-19 compatible server until Ctrl-C.
 
 use clap::Parser;
 
@@ -6,7 +6,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(
     name = "odoo-mock",
-    about = "An embedded Odoo 18/19 compatible server (JSON-RPC, XML-RPC, web session, JSON-2)"
+    about = "An embedded Odoo 16-19 compatible server (JSON-RPC, XML-RPC, web session, JSON-2)"
 )]
 struct Args {
     /// Port on 127.0.0.1 (0 picks a free one).
@@ -15,9 +15,9 @@ struct Args {
     /// Database name.
     #[arg(long, default_value = "odoo18")]
     db: String,
-    /// The Odoo version to imitate: 18 or 19 (19 serves JSON-2). The demo
-    /// data is the Odoo 18 dataset either way (alice uid 8, bob 9).
-    #[arg(long = "odoo-version", default_value_t = 18, value_parser = clap::value_parser!(u32).range(18..=19))]
+    /// The Odoo version to imitate, with its own demo data and users
+    /// (alice uid 8 and bob 9 on 16-18, 7 and 8 on 19; 19 serves JSON-2).
+    #[arg(long = "odoo-version", default_value_t = 18, value_parser = clap::value_parser!(u32).range(16..=19))]
     odoo_version: u32,
     /// API key for a user, as LOGIN=KEY (repeatable).
     #[arg(long = "api-key", value_name = "LOGIN=KEY")]

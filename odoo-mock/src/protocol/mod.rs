@@ -15,23 +15,27 @@ use crate::faults::Fault;
 use crate::orm::Database;
 use crate::store::as_id;
 
-/// `common.version` / `/web/webclient/version_info` of Odoo `version` (18 or 19).
-pub fn version_info(version: u32) -> Value {
-    if version >= 19 {
-        json!({
+/// `common.version` / `/web/webclient/version_info` of the server: the
+/// recorded answer of its dataset's version, or of 19 when a server imitates
+/// 19's protocol over older data.
+pub fn version_info(db: &Database, version: u32) -> Value {
+    if version >= 19 && db.odoo_version() < 19 {
+        return json!({
             "server_version": "19.0",
             "server_version_info": [19, 0, 0, "final", 0, ""],
             "server_serie": "19.0",
             "protocol_version": 1
-        })
-    } else {
-        Database::version_info()
+        });
     }
+    db.version_info()
 }
 
-/// `db.server_version` of Odoo `version`.
-pub fn server_version(version: u32) -> &'static str {
-    if version >= 19 { "19.0" } else { "18.0" }
+/// `db.server_version`: the `server_version` of [`version_info`].
+pub fn server_version(db: &Database, version: u32) -> Value {
+    version_info(db, version)
+        .get("server_version")
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// Reword a fault the way Odoo `version` words it (19 names the model in the
@@ -132,7 +136,7 @@ pub fn dispatch_rpc(
 ) -> Result<Value, Fault> {
     match service {
         "common" => match method {
-            "version" => Ok(version_info(version)),
+            "version" => Ok(version_info(db, version)),
             "login" | "authenticate" => {
                 let needed: &[&str] = if method == "login" {
                     &["db", "login", "password"]
@@ -157,7 +161,7 @@ pub fn dispatch_rpc(
         },
         "db" => match method {
             "list" => Ok(json!([db.name()])),
-            "server_version" => Ok(json!(server_version(version))),
+            "server_version" => Ok(server_version(db, version)),
             "db_exist" => Ok(json!(arg(&args, 0).as_str() == Some(db.name()))),
             "list_lang" => Ok(json!([["en_US", "English (US)"]])),
             _ => Err(Fault::key_error(&format!("exp_{method}"))),

@@ -19,9 +19,6 @@ use crate::faults::Fault;
 use crate::orm::Database;
 use crate::store::as_id;
 
-const SESSION_INFO_18: &str = include_str!("../../data/session/session_info_18.json");
-const SESSION_INFO_19: &str = include_str!("../../data/session/session_info_19.json");
-
 /// One web session.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebSession {
@@ -251,7 +248,7 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
         .unwrap_or_default();
     match route {
         "/web/webclient/version_info" => {
-            let mut r = Reply::json(200, &jsonrpc::success(&id, version_info(version)));
+            let mut r = Reply::json(200, &jsonrpc::success(&id, version_info(db, version)));
             r.set_cookie(session_cookie(&sessions.new_id()));
             r
         }
@@ -260,7 +257,7 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
             let Some((sid, (s, _))) = session else {
                 return Reply::not_found();
             };
-            let info = session_info(db, version, s.uid, req.base_url);
+            let info = session_info(db, s.uid, req.base_url);
             let mut r = Reply::json(200, &jsonrpc::success(&id, info));
             // get_session_info touches the session: the cookie is always re-sent.
             r.set_cookie(session_cookie(sid));
@@ -338,7 +335,7 @@ fn authenticate(
         );
     };
     let sid = sessions.create(uid, login, db.user_context(uid));
-    let info = session_info(db, version, uid, req.base_url);
+    let info = session_info(db, uid, req.base_url);
     let mut r = Reply::json(200, &jsonrpc::success(id, info));
     r.set_cookie(session_cookie(&sid));
     if version >= 19 {
@@ -368,14 +365,10 @@ fn set_path(v: &mut Value, path: &[&str], new: Value) {
 }
 
 /// The session info dict (`/web/session/authenticate`,
-/// `/web/session/get_session_info`) of `uid`, shaped like Odoo `version`'s.
-pub fn session_info(db: &Database, version: u32, uid: i64, base_url: &str) -> Value {
-    let template = if version >= 19 {
-        SESSION_INFO_19
-    } else {
-        SESSION_INFO_18
-    };
-    let mut info: Value = serde_json::from_str(template).unwrap_or_else(|_| json!({}));
+/// `/web/session/get_session_info`) of `uid`: the one the real server of
+/// the database's version sent, with this user's values.
+pub fn session_info(db: &Database, uid: i64, base_url: &str) -> Value {
+    let mut info = db.session_info_template().clone();
     let user = db.raw_record("res.users", uid).unwrap_or_default();
     let login = user
         .get("login")
@@ -396,6 +389,8 @@ pub fn session_info(db: &Database, version: u32, uid: i64, base_url: &str) -> Va
         .to_string();
     let is_admin = db.is_admin(uid);
     set_path(&mut info, &["uid"], json!(uid));
+    // 16 and 17 also carry `user_id: [uid]`.
+    set_path(&mut info, &["user_id"], json!([uid]));
     set_path(&mut info, &["is_system"], json!(is_admin));
     set_path(&mut info, &["is_admin"], json!(is_admin));
     set_path(&mut info, &["user_context"], db.user_context(uid));
