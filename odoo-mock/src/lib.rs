@@ -1,8 +1,10 @@
-//! An embedded Odoo 18/19 compatible HTTP server for tests and examples.
+//! An embedded Odoo 16-19 compatible HTTP server for tests and examples.
 //!
 //! [`MockServer::start`] serves, on an ephemeral loopback port and over one
-//! in-memory copy of Odoo 18 demo data (users admin, alice, bob, ...; see
-//! [`MockServer::users`]), all four protocols:
+//! in-memory copy of a real Odoo's demo data (Odoo 18 by default, or 16, 17
+//! or 19 with [`MockServerBuilder::odoo_version`], each with its own schema,
+//! records and uids: users admin, alice, bob, ...; see [`MockServer::users`]),
+//! all four protocols:
 //!
 //! * `/jsonrpc` (services `common`, `db`, `object`);
 //! * XML-RPC: `/xmlrpc/2/{common,object,db}` and the legacy `/xmlrpc/...`
