@@ -30,6 +30,7 @@
 pub mod data;
 pub mod domain;
 pub mod faults;
+mod field_access;
 mod groups;
 pub mod methods;
 pub mod orm;

@@ -211,6 +211,7 @@ impl Env<'_> {
     pub fn filter(&self, model: &str, domain: &Value, perm: Perm) -> Result<Vec<i64>, Fault> {
         let meta = self.meta(model)?;
         let node = domain::parse(self.schema, model, domain)?;
+        crate::field_access::check_domain(self, model, &node)?;
         let active =
             meta.field("active").is_some() && self.active_test() && !node.mentions("active");
         let rule = rules::rule_domain(
@@ -257,6 +258,7 @@ impl Env<'_> {
             ));
         }
         let mut ids = self.filter(model, domain, Perm::Read)?;
+        crate::field_access::check_order(self, model, order)?;
         self.sort_ids(&meta, &mut ids, order)?;
         let start = usize::try_from(offset.max(0)).unwrap_or(0).min(ids.len());
         let mut ids = ids.split_off(start);
@@ -582,6 +584,7 @@ impl Env<'_> {
     ) -> Result<Vec<Value>, Fault> {
         let meta = self.meta(model)?;
         if let Some(fs) = fields {
+            crate::field_access::check(self, model, fs, crate::field_access::Operation::Read)?;
             self.check_fields(&meta, fs)?;
         }
         rules::check_model_access(self.schema, self.store, &self.user, model, Perm::Read)?;
@@ -589,7 +592,13 @@ impl Env<'_> {
         self.check_rules(model, &ids, Perm::Read, Perm::Read)?;
         let names: Vec<String> = match fields {
             Some(fs) if !fs.is_empty() => fs.iter().filter(|f| *f != "id").cloned().collect(),
-            _ => meta.fields.keys().filter(|f| *f != "id").cloned().collect(),
+            // No field list: every field the user may read.
+            _ => meta
+                .fields
+                .keys()
+                .filter(|f| *f != "id" && crate::field_access::allowed(self, model, f))
+                .cloned()
+                .collect(),
         };
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {

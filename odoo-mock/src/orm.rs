@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use serde_json::{Map, Value, json};
 
 use crate::faults::Fault;
+use crate::field_access::{self, Operation::Read, Operation::Write};
 use crate::methods::Env;
 use crate::rules::{self, Perm, UserInfo};
 use crate::store::{Schema, Store, as_id, as_ids, truthy};
@@ -503,6 +504,12 @@ fn dispatch(
                 kwargs,
                 Some("BaseModel._read_format"),
             )?;
+            let fields = b.fields("fields");
+            // 17+ check the fields first; 16 searches, and reads nothing when nothing matches.
+            let v16 = field_access::series(env.schema.version) < 17;
+            if !v16 {
+                field_access::check(env, model, fields.as_deref().unwrap_or_default(), Read)?;
+            }
             let ids = env.search(
                 model,
                 b.get("domain"),
@@ -510,7 +517,9 @@ fn dispatch(
                 b.int("limit"),
                 b.opt_str("order").as_deref(),
             )?;
-            let fields = b.fields("fields");
+            if v16 && ids.is_empty() {
+                return Ok(json!([]));
+            }
             let classic = load.as_str() == Some("_classic_read");
             Ok(json!(env.read(model, &ids, fields.as_deref(), classic)?))
         }
@@ -552,6 +561,7 @@ fn dispatch(
         }
         "create" => {
             let b = bind(&q("create"), &[("vals_list", None)], args, kwargs, None)?;
+            field_access::check_create(env, model, vals_of(b.get("vals_list")))?;
             match b.get("vals_list") {
                 Value::Array(list) => {
                     let mut ids = Vec::new();
@@ -601,12 +611,16 @@ fn dispatch(
                 kwargs,
                 None,
             )?;
-            Ok(fields_get(
+            let mut fields = fields_get(
                 env.schema,
                 model,
                 b.fields("allfields"),
                 b.fields("attributes"),
-            ))
+            );
+            if let Value::Object(m) = &mut fields {
+                field_access::retain_readable(env, model, m);
+            }
+            Ok(fields)
         }
         "name_search" => {
             let mut kwargs = kwargs;
@@ -807,6 +821,16 @@ fn dispatch(
             )?;
             let offset = b.int("offset").unwrap_or(0);
             let limit = b.int("limit");
+            let spec = b
+                .get("specification")
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            // 17+ check the specification's fields before searching (`search_fetch`).
+            if field_access::series(env.schema.version) >= 17 {
+                let names: Vec<String> = spec.keys().cloned().collect();
+                field_access::check(env, model, &names, Read)?;
+            }
             let ids = env.search(
                 model,
                 b.get("domain"),
@@ -814,11 +838,6 @@ fn dispatch(
                 limit,
                 b.opt_str("order").as_deref(),
             )?;
-            let spec = b
-                .get("specification")
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
             let records = crate::web::web_read(env, model, &ids, &spec)?;
             let length = match limit.filter(|l| *l > 0) {
                 Some(l) if ids.len() as i64 >= l => {
@@ -861,22 +880,37 @@ fn dispatch(
                 None,
             )?;
             let vals = b.get("vals").as_object().cloned().unwrap_or_default();
-            let ids = if ids.is_empty() {
-                vec![env.create_one(model, &vals)?]
-            } else {
-                write(env, model, &ids, &vals)?;
-                ids
-            };
             let spec = b
                 .get("specification")
                 .as_object()
                 .cloned()
                 .unwrap_or_default();
+            // Odoo reads after saving, in the same transaction: a refused read
+            // undoes the save. The mock has no rollback, so it refuses first.
+            let names: Vec<String> = spec.keys().cloned().collect();
+            let ids = if ids.is_empty() {
+                field_access::check_create(env, model, [&vals])?;
+                field_access::check(env, model, &names, Read)?;
+                vec![env.create_one(model, &vals)?]
+            } else {
+                field_access::check(env, model, &names, Read)?;
+                write(env, model, &ids, &vals)?;
+                ids
+            };
             Ok(json!(crate::web::web_read(env, model, &ids, &spec)?))
         }
         _ => Err(Fault::attribute_error(format!(
             "The method '{method}' does not exist on the model '{model}'"
         ))),
+    }
+}
+
+/// The value dicts of a `create` argument (a dict or a list of dicts).
+fn vals_of(v: &Value) -> Vec<&Map<String, Value>> {
+    match v {
+        Value::Array(list) => list.iter().filter_map(Value::as_object).collect(),
+        Value::Object(vals) => vec![vals],
+        _ => vec![],
     }
 }
 
@@ -901,6 +935,11 @@ fn write(
     rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Write)?;
     let meta = env.meta(model)?;
     let names: Vec<String> = vals.keys().cloned().collect();
+    // Field groups: 16 and 17 check them before the record rules, 18+ after.
+    let rules_first = field_access::series(env.schema.version) >= 18;
+    if !rules_first {
+        field_access::check(env, model, &names, Write)?;
+    }
     env.check_fields(&meta, &names)?;
     let existing = env.existing(model, ids);
     let missing: Vec<i64> = ids
@@ -913,6 +952,9 @@ fn write(
     }
     env.check_rules(model, &existing, Perm::Read, Perm::Read)?;
     env.check_rules(model, &existing, Perm::Write, Perm::Write)?;
+    if rules_first {
+        field_access::check(env, model, &names, Write)?;
+    }
     env.write_vals(model, &existing, vals)
 }
 
