@@ -549,3 +549,65 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(schema: &'static str, users: &'static str) -> Files {
+        Files {
+            version: 18,
+            schema: ("odoo18/schema.json", schema),
+            demo: &[],
+            fields_get: &[],
+            field_ids: None,
+            records: ("odoo18/records.json", users),
+            server: ("odoo18/server.json", "{}"),
+        }
+    }
+
+    fn err(f: &Files) -> String {
+        match load(f) {
+            Ok(_) => panic!("loaded"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_malformed_file_is_named_with_the_place() {
+        let e = err(&files("{\"models\": [", "{}"));
+        assert!(
+            e.starts_with("odoo-mock data file odoo18/schema.json, at line 1 column 12:"),
+            "{e}"
+        );
+        let e = err(&files(
+            r#"{"models": [{"model": "x", "fields": [3]}]}"#,
+            "{}",
+        ));
+        assert!(
+            e.contains("odoo18/schema.json, at models[0].fields[0]: expected an object"),
+            "{e}"
+        );
+        let e = err(&files(
+            r#"{"models": []}"#,
+            r#"{"res.users": [{"id": 1}, {"login": "x"}]}"#,
+        ));
+        assert!(
+            e.contains("odoo18/records.json, at res.users[1]: expected a record"),
+            "{e}"
+        );
+        let e = err(&files(r#"{"models": []}"#, "{}"));
+        assert!(
+            e.contains("odoo18/server.json, at version_info: expected an object"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_embedded_dataset_loads() {
+        for v in VERSIONS {
+            let data = dataset(v).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(data.version_info["server_version_info"][0], v);
+        }
+    }
+}
