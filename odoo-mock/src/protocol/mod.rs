@@ -64,8 +64,8 @@ pub fn adapt_fault(version: u32, model: &str, method: &str, mut fault: Fault) ->
     fault
 }
 
-/// Odoo 19 checks made before a call, where the 19 server differs from the
-/// 18 dataset: only `en_US` is installed there.
+/// Odoo 19 checks made before a call: only `en_US` is installed on the
+/// recorded 19 server.
 ///
 /// # Errors
 /// `UserError` "Invalid language code" for another language.
