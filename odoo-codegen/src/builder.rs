@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::config::{Options, Relations};
+use crate::config::{BinaryAs, Options, Relations};
 use crate::error::Error;
-use crate::schema::Schema;
+use crate::schema::{FieldGroups, Schema};
 
 /// Generate models from a schema file in a build script.
 ///
@@ -38,6 +38,7 @@ use crate::schema::Schema;
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     schema: Option<PathBuf>,
+    field_groups: Option<PathBuf>,
     options: Options,
     out_dir: Option<PathBuf>,
 }
@@ -62,6 +63,25 @@ impl Builder {
     /// package root (where build.rs runs).
     pub fn schema(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.schema = Some(path.into());
+        self
+    }
+
+    /// A field-groups file (see [`FieldGroups`](crate::schema::FieldGroups))
+    /// to merge into the schema: fields only some users may read are then
+    /// `Option`s, and their docs name the groups.
+    pub fn field_groups(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.field_groups = Some(path.into());
+        self
+    }
+
+    /// See [`Options::with_binary_as`].
+    pub fn binary_as(
+        &mut self,
+        model: impl Into<String>,
+        field: impl Into<String>,
+        binary_as: BinaryAs,
+    ) -> &mut Self {
+        self.options = self.options.clone().with_binary_as(model, field, binary_as);
         self
     }
 
@@ -154,7 +174,8 @@ impl Builder {
     /// # Errors
     ///
     /// [`Error::Config`] without a schema file or `OUT_DIR`; the errors of
-    /// [`Schema::from_path`] and [`generate`](crate::generate);
+    /// [`Schema::from_path`], [`FieldGroups::from_path`],
+    /// [`Schema::merge_field_groups`] and [`generate`](crate::generate);
     /// [`Error::Write`] when a file cannot be written.
     pub fn compile(&self) -> Result<PathBuf, Error> {
         let Some(schema_path) = &self.schema else {
@@ -185,8 +206,14 @@ impl Builder {
         };
         if std::env::var_os("CARGO").is_some() {
             println!("cargo:rerun-if-changed={}", schema_path.display());
+            if let Some(groups) = &self.field_groups {
+                println!("cargo:rerun-if-changed={}", groups.display());
+            }
         }
-        let schema = Schema::from_path(schema_path)?;
+        let mut schema = Schema::from_path(schema_path)?;
+        if let Some(groups) = &self.field_groups {
+            schema.merge_field_groups(&FieldGroups::from_path(groups)?)?;
+        }
         let (files, include, _mod) = crate::generate_all(&schema, &self.options)?;
         let dir = out_dir.join(&module);
         std::fs::create_dir_all(&dir).map_err(|source| Error::Write {

@@ -14,6 +14,25 @@ pub enum Relations {
     Closure,
 }
 
+/// The Rust type of a binary field, chosen by hand with
+/// [`Options::with_binary_as`] when the generator's rule is wrong for it.
+///
+/// The rule: a stored binary is file content ([`BinaryAs::Binary`]); a
+/// related one takes its target's type; a non-stored computed one is
+/// [`BinaryAs::Json`] unless its name says it holds a file or an image
+/// (`image`, `avatar`, `logo`, `icon`, `datas`, `raw`, `file`,
+/// `attachment`, ...). See the crate's README for the whole rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum BinaryAs {
+    /// `odoo::Binary`: base64 text on the wire, bytes in Rust (images,
+    /// attachments, files).
+    Binary,
+    /// `odoo::Json`: any JSON (`tax_totals` and the other computed
+    /// "binary" fields that carry a JSON object or list). Base64 text
+    /// decodes too, as a JSON string.
+    Json,
+}
+
 /// The settings of [`generate`](crate::generate). Start from
 /// [`Options::new`] (every model, every field) and narrow it with the
 /// `with_*` methods.
@@ -41,6 +60,7 @@ pub struct Options {
     pub(crate) module_name: String,
     pub(crate) crate_path: String,
     pub(crate) decimal_monetary: bool,
+    pub(crate) binary_as: BTreeMap<(String, String), BinaryAs>,
 }
 
 impl Default for Options {
@@ -57,6 +77,7 @@ impl Default for Options {
             module_name: "odoo_models".to_owned(),
             crate_path: "::odoo".to_owned(),
             decimal_monetary: false,
+            binary_as: BTreeMap::new(),
         }
     }
 }
@@ -73,6 +94,31 @@ impl Options {
     /// crate's `rust_decimal` feature.
     pub fn with_decimal_monetary(mut self, on: bool) -> Self {
         self.decimal_monetary = on;
+        self
+    }
+
+    /// Generate the binary field `model.field` as `odoo::Binary` or
+    /// `odoo::Json`, whatever the rule says (see [`BinaryAs`]). Related
+    /// fields that point at it follow.
+    ///
+    /// ```
+    /// use odoo_codegen::{BinaryAs, Options};
+    /// let options = Options::new()
+    ///     .with_binary_as("account.move", "tax_totals", BinaryAs::Json)
+    ///     .with_binary_as("ir.profile", "speedscope", BinaryAs::Binary);
+    /// # let _ = options;
+    /// ```
+    ///
+    /// [`generate`](crate::generate) fails with [`Error::Config`](crate::Error::Config)
+    /// when the schema has no such field or it is not a binary field.
+    pub fn with_binary_as(
+        mut self,
+        model: impl Into<String>,
+        field: impl Into<String>,
+        binary_as: BinaryAs,
+    ) -> Self {
+        self.binary_as
+            .insert((model.into(), field.into()), binary_as);
         self
     }
 

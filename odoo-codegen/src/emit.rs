@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::config::Options;
 use crate::error::Error;
-use crate::plan::{EnumPlan, FieldPlan, ModelPlan, Plan, RustType};
+use crate::plan::{BinaryRule, EnumPlan, FieldPlan, ModelPlan, Plan, RustType};
 use crate::schema::Schema;
 
 /// One generated file: its name (`sale_order.rs`) and its content.
@@ -112,7 +112,7 @@ impl<'o> Emitter<'o> {
     fn write_struct(&self, src: &mut String, model: &ModelPlan<'_>) {
         let def = model.def;
         let vis = &self.options.visibility;
-        doc(src, &def.name);
+        doc(src, &escape(&def.name));
         doc(src, "");
         let mut about = format!("The Odoo model `{}`", one_line(&def.model));
         if def.transient {
@@ -120,12 +120,14 @@ impl<'o> Emitter<'o> {
         }
         about.push('.');
         if let Some(order) = def.order.as_deref().filter(|o| !o.is_empty() && *o != "id") {
-            let _ = write!(about, " Default order: `{}`.", one_line(order));
+            let _ = write!(about, " Default order: `{}`.", code(order));
         }
         doc(src, &about);
         if let Some(info) = def.info.as_deref().filter(|i| is_own_docstring(i)) {
-            doc(src, "");
-            doc(src, &escape(info));
+            for paragraph in paragraphs(info) {
+                doc(src, "");
+                doc(src, &paragraph);
+            }
         }
         let _ = writeln!(src, "#[derive({})]", self.derives);
         let _ = writeln!(src, "#[odoo(model = {:?})]", def.model);
@@ -145,9 +147,15 @@ impl<'o> Emitter<'o> {
             def.field_description.as_str()
         };
         doc(src, &escape(label));
-        if let Some(help) = def.help.as_deref().filter(|h| !h.trim().is_empty()) {
+        if let Some(help) = def.help.as_deref() {
+            for paragraph in paragraphs(help) {
+                doc(src, "");
+                doc(src, &paragraph);
+            }
+        }
+        if !field.groups.is_empty() {
             doc(src, "");
-            doc(src, &escape(help));
+            doc(src, &groups_line(field));
         }
         doc(src, "");
         doc(src, &technical_line(model, field));
@@ -177,7 +185,7 @@ impl<'o> Emitter<'o> {
             RustType::Date => format!("{k}::Date"),
             RustType::DateTime => format!("{k}::DateTime"),
             RustType::Binary => format!("{k}::Binary"),
-            RustType::Json => format!("{k}::Value"),
+            RustType::Json => format!("{k}::Json"),
             RustType::Many2one => format!("{k}::Many2one"),
             RustType::Ids => "Vec<i64>".to_owned(),
             RustType::Ref(target) => format!("{k}::Ref<super::{target}>"),
@@ -261,19 +269,71 @@ fn technical_line(model: &ModelPlan<'_>, field: &FieldPlan<'_>) -> String {
     if !def.store {
         flags.push("not stored".to_owned());
     }
-    if field.ty == RustType::Json
-        && !matches!(
-            def.ttype.as_str(),
-            "json" | "properties" | "properties_definition"
-        )
-    {
-        flags.push("a type odoo-codegen does not know: read as JSON".to_owned());
+    match &field.binary_rule {
+        Some(BinaryRule::ComputedJson) => flags.push(
+            "carries JSON, not a file: read as `odoo::Json` (see `with_binary_as`)".to_owned(),
+        ),
+        Some(BinaryRule::Related(target)) if field.ty == RustType::Json => flags.push(format!(
+            "carries JSON as `{}` does: read as `odoo::Json`",
+            code(target)
+        )),
+        Some(BinaryRule::Chosen) if field.ty == RustType::Json => {
+            flags.push("read as `odoo::Json` (chosen with `with_binary_as`)".to_owned());
+        }
+        Some(BinaryRule::Chosen) => {
+            flags.push("read as `odoo::Binary` (chosen with `with_binary_as`)".to_owned());
+        }
+        Some(_) => {}
+        None if field.ty == RustType::Json
+            && !matches!(
+                def.ttype.as_str(),
+                "json" | "properties" | "properties_definition"
+            ) =>
+        {
+            flags.push("a type odoo-codegen does not know: read as JSON".to_owned());
+        }
+        None => {}
     }
     for flag in flags {
         line.push_str("; ");
         line.push_str(&flag);
     }
     line.push('.');
+    line
+}
+
+/// "Readable only by members of `a` or `b`; for other users it reads as
+/// `None`."
+fn groups_line(field: &FieldPlan<'_>) -> String {
+    let groups = &field.groups;
+    let mut line = if groups.iter().any(|g| g == ".") {
+        "Readable by no user through the API (Odoo's `groups=\".\"`): it reads as `None`."
+            .to_owned()
+    } else {
+        let (without, with): (Vec<&String>, Vec<&String>) =
+            groups.iter().partition(|g| g.starts_with('!'));
+        let list = |names: &[&String]| {
+            names
+                .iter()
+                .map(|g| format!("`{}`", code(g.trim_start_matches('!'))))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        let mut who = Vec::new();
+        if !with.is_empty() {
+            who.push(format!("members of {}", list(&with)));
+        }
+        if !without.is_empty() {
+            who.push(format!("users outside {}", list(&without)));
+        }
+        format!(
+            "Readable only by {}; for other users it reads as `None`.",
+            who.join(", or ")
+        )
+    };
+    if field.def.required {
+        line.push_str(" Required in Odoo, yet an `Option` here, so that the struct works for users who may not read it.");
+    }
     line
 }
 
@@ -303,27 +363,143 @@ fn doc(src: &mut String, text: &str) {
     let _ = writeln!(src, "#[doc = {line:?}]");
 }
 
-/// Text from the database as one markdown paragraph: whitespace collapsed
-/// (so no line can start a list or a heading), markdown and HTML
-/// punctuation escaped, control characters dropped.
+/// Text from the database (a label, a help text, a docstring) as
+/// markdown paragraphs that render as written: [`escape`] on each run of
+/// lines between blank lines.
+pub fn paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(escape(&current));
+                current.clear();
+            }
+        } else {
+            current.push_str(line);
+            current.push('\n');
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(escape(&current));
+    }
+    out
+}
+
+/// The one place where text from the database becomes doc markdown: one
+/// paragraph, on one line, that rustdoc and clippy accept and that shows
+/// the text as written.
+///
+/// - Whitespace is collapsed, so no line is indented (no code block), and
+///   no line starts a list, a heading or a quote.
+/// - Markdown and HTML punctuation is backslash-escaped: `[x]` is no
+///   intra-doc link, `<b>` no HTML tag, a lone backtick no code span.
+/// - A bare URL becomes an autolink, `<https://...>` (rustdoc rejects
+///   bare URLs), with trailing punctuation left outside.
+/// - A leading `-`, `+`, `=` or `1.` is escaped too, so it cannot start a
+///   list or underline a heading.
+/// - Control characters are dropped.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(text.len() + 8);
     for word in text.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
         }
-        for c in word.chars() {
-            match c {
-                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                c if c.is_control() => {}
-                c => out.push(c),
-            }
+        escape_word(&mut out, word);
+    }
+    escape_line_start(out)
+}
+
+/// One word (no whitespace): its URLs as autolinks, the rest escaped.
+fn escape_word(out: &mut String, word: &str) {
+    let mut rest = word;
+    while let Some(start) = url_start(rest) {
+        let (before, from) = rest.split_at(start);
+        escape_chars(out, before);
+        let (url, after) = split_url(from);
+        if url.is_empty() {
+            // A scheme with nothing after it: plain text.
+            let scheme_len = from.find("//").map_or(from.len(), |i| i + 2);
+            escape_chars(out, &from[..scheme_len]);
+            rest = &from[scheme_len..];
+            continue;
+        }
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = after;
+    }
+    escape_chars(out, rest);
+}
+
+/// Where the first `http://` or `https://` (any case) starts.
+fn url_start(text: &str) -> Option<usize> {
+    let lower = text.to_ascii_lowercase();
+    let http = lower.find("http://");
+    let https = lower.find("https://");
+    match (http, https) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The URL at the start of `text` (which starts with a scheme), and what
+/// follows it. The URL stops before `<`, `>`, `"` and backticks, and leaves
+/// out trailing punctuation and an unbalanced closing bracket. Empty when
+/// nothing follows `://`.
+fn split_url(text: &str) -> (&str, &str) {
+    let scheme_end = text.find("://").map_or(0, |i| i + 3);
+    let mut end = text[scheme_end..]
+        .find(|c: char| matches!(c, '<' | '>' | '"' | '`') || c.is_control())
+        .map_or(text.len(), |i| scheme_end + i);
+    loop {
+        let url = &text[..end];
+        let Some(last) = url.chars().last() else {
+            break;
+        };
+        let unbalanced = |open: char, close: char| {
+            last == close && url.matches(open).count() < url.matches(close).count()
+        };
+        if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '\'' | '*' | '_')
+            || unbalanced('(', ')')
+            || unbalanced('[', ']')
+            || unbalanced('{', '}')
+        {
+            end -= last.len_utf8();
+        } else {
+            break;
         }
     }
-    out
+    if end <= scheme_end {
+        return ("", text);
+    }
+    text.split_at(end)
+}
+
+fn escape_chars(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// Escape what would make the line a list item or a heading underline.
+fn escape_line_start(mut line: String) -> String {
+    if line.starts_with(['-', '+', '=']) {
+        line.insert(0, '\\');
+        return line;
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits > 0 && line[digits..].starts_with(['.', ')']) {
+        line.insert(digits, '\\');
+    }
+    line
 }
 
 /// Text inside backticks: one line, no backtick.
@@ -366,4 +542,63 @@ pub fn include_file(banner: &str, module_dir: &str, plan: &Plan<'_>) -> String {
         );
     }
     content
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            escape("See https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/."),
+            "See <https://docs.peppol.eu/poacc/billing/3.0/codelist/eas/>."
+        );
+        assert_eq!(
+            escape("(http://example.com/a_b) and HTTPS://X.ORG, done"),
+            "(<http://example.com/a_b>) and <HTTPS://X.ORG>, done"
+        );
+        // A URL stops before what an autolink cannot hold.
+        assert_eq!(escape("http://host/<id>"), "<http://host/>\\<id\\>");
+        // Balanced brackets stay in the URL.
+        assert_eq!(
+            escape("https://en.wikipedia.org/wiki/Rust_(language)"),
+            "<https://en.wikipedia.org/wiki/Rust_(language)>"
+        );
+        // Nothing after the scheme: plain text.
+        assert_eq!(escape("use https:// here"), "use https:// here");
+    }
+
+    #[test]
+    fn markdown_and_html_are_escaped() {
+        assert_eq!(escape("[x] <b>a</b> `c"), "\\[x\\] \\<b\\>a\\</b\\> \\`c");
+        assert_eq!(
+            escape("a_b *c* #d e|f ~g & h"),
+            "a\\_b \\*c\\* \\#d e\\|f \\~g & h"
+        );
+        assert_eq!(escape("back\\slash"), "back\\\\slash");
+    }
+
+    #[test]
+    fn no_line_starts_a_block() {
+        // Indentation would make a code block, a dash a list, `===` a heading.
+        assert_eq!(escape("    indented\n\tcode"), "indented code");
+        assert_eq!(escape("- item"), "\\- item");
+        assert_eq!(escape("+ item"), "\\+ item");
+        assert_eq!(escape("==="), "\\===");
+        assert_eq!(escape("1. first"), "1\\. first");
+        assert_eq!(escape("12) twelfth"), "12\\) twelfth");
+        assert_eq!(escape("> quote"), "\\> quote");
+        assert_eq!(escape("2026 is a year"), "2026 is a year");
+    }
+
+    #[test]
+    fn paragraphs_split_on_blank_lines() {
+        assert_eq!(
+            paragraphs("First line\n  continued.\n\n\n    - Second\n"),
+            ["First line continued.", "\\- Second"]
+        );
+        assert!(paragraphs(" \n\t\n").is_empty());
+        assert_eq!(escape("a\u{7}b"), "ab");
+    }
 }

@@ -31,6 +31,48 @@ pub enum Error {
         /// What was wrong, and where in the document.
         message: String,
     },
+    /// The field-groups file could not be read.
+    #[error("cannot read the field-groups file {}: {source}; check the path, or make one on the server with `odoo-bin shell` (odoo-codegen's README has the snippet)", path.display())]
+    ReadFieldGroups {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The field-groups file is not of its shape
+    /// (`{"fields": {model: {field: "module.group,..."}}}`).
+    #[error(
+        "{}{} is not a field-groups file: {message}; its shape is {{\"fields\": {{model: {{field: \"module.group_xmlid,...\"}}}}}}",
+        path.as_ref().map_or_else(|| "the field-groups text".to_owned(), |p| p.display().to_string()),
+        if *line == 0 { String::new() } else { format!(" (line {line}, column {column})") }
+    )]
+    ParseFieldGroups {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// 1-based line of the error (0 when not about one place).
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What was wrong, and where in the document.
+        message: String,
+    },
+    /// The field-groups file lists a field the schema's model does not
+    /// have: the two files describe different databases.
+    #[error(
+        "{} restricts {model}.{field}, but the schema's {model} has no field {field}{}; make the schema and the field-groups file from the same database",
+        path.as_ref().map_or_else(|| "the field-groups file".to_owned(), |p| p.display().to_string()),
+        suggestion.as_ref().map_or_else(String::new, |s| format!(" (did you mean {s}?)"))
+    )]
+    FieldGroupsMismatch {
+        /// The field-groups file, when read from one.
+        path: Option<PathBuf>,
+        /// The model.
+        model: String,
+        /// The field the schema does not have.
+        field: String,
+        /// The schema's closest field name, if any.
+        suggestion: Option<String>,
+    },
     /// Models were asked for that the schema (or server) does not have.
     #[error("{}", unknown_models_message(models, suggestions, *from_server))]
     UnknownModels {

@@ -23,7 +23,7 @@ mod plan;
 pub mod schema;
 
 pub use builder::{Builder, compile};
-pub use config::{Options, Relations};
+pub use config::{BinaryAs, Options, Relations};
 pub use emit::OutputFile;
 pub use error::Error;
 #[cfg(feature = "introspect")]

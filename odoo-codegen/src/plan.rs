@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Options, Relations};
+use crate::config::{BinaryAs, Options, Relations};
 use crate::error::{Error, closest};
 use crate::names::{self, Scope};
 use crate::schema::{FieldDef, ModelDef, Schema};
@@ -31,6 +31,112 @@ pub struct FieldPlan<'s> {
     pub ty: RustType,
     pub optional: bool,
     pub readonly: bool,
+    /// For a binary field: why it is `Binary` or `Json`.
+    pub binary_rule: Option<BinaryRule>,
+    /// The groups that may read it (empty: everyone).
+    pub groups: Vec<String>,
+}
+
+/// Why a binary field is `odoo::Binary` or `odoo::Json`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BinaryRule {
+    /// Stored: Odoo stores only files and images in binary columns.
+    Stored,
+    /// Not stored, and its name says it is a file or an image.
+    FileName,
+    /// Not stored, computed, and not named as a file: computed binaries
+    /// that are not files carry JSON.
+    ComputedJson,
+    /// Related: the type of its target, `model.field`.
+    Related(String),
+    /// Chosen with `Options::with_binary_as`.
+    Chosen,
+}
+
+/// Words that, as a part of a non-stored binary field's name (split on
+/// `_`, digits and a plural `s` dropped), mark it as a file or an image.
+const FILE_WORDS: &[&str] = &[
+    "image",
+    "avatar",
+    "logo",
+    "icon",
+    "favicon",
+    "thumbnail",
+    "photo",
+    "picture",
+    "datas",
+    "raw",
+    "file",
+    "attachment",
+    "pdf",
+    "signature",
+];
+
+/// Whether a field name says the field holds a file or an image:
+/// `image_128`, `avatar_1920`, `preview_logo`, `db_datas`, `raw`,
+/// `invoice_pdf_report_file`, but not `tax_totals` or `views`.
+pub fn is_file_name(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .any(|w| {
+            FILE_WORDS.contains(&w) || w.strip_suffix('s').is_some_and(|w| FILE_WORDS.contains(&w))
+        })
+}
+
+/// Decides `Binary` or `Json` for binary fields, over the whole schema
+/// (a related field follows its target, in whatever model).
+struct Binaries<'s, 'o> {
+    models: BTreeMap<&'s str, &'s ModelDef>,
+    chosen: &'o BTreeMap<(String, String), BinaryAs>,
+}
+
+impl<'s> Binaries<'s, '_> {
+    fn decide(&self, model: &str, field: &FieldDef, depth: usize) -> (BinaryAs, BinaryRule) {
+        if let Some(chosen) = self.chosen.get(&(model.to_owned(), field.name.clone())) {
+            return (*chosen, BinaryRule::Chosen);
+        }
+        if field.store {
+            return (BinaryAs::Binary, BinaryRule::Stored);
+        }
+        if let Some(path) = field.related.as_deref() {
+            if let Some((target_model, target)) = self.follow(model, path) {
+                if target.ttype == "binary" && depth < 16 {
+                    let (as_, _) = self.decide(target_model, target, depth + 1);
+                    return (
+                        as_,
+                        BinaryRule::Related(format!("{target_model}.{}", target.name)),
+                    );
+                }
+            }
+            // A path this schema cannot follow: judge the target by name.
+            let last = path.rsplit('.').next().unwrap_or(path);
+            return by_name(last);
+        }
+        by_name(&field.name)
+    }
+
+    /// The model and field at the end of a related path.
+    fn follow(&self, model: &'s str, path: &str) -> Option<(&'s str, &'s FieldDef)> {
+        let mut current = *self.models.get(model)?;
+        let mut parts = path.split('.').peekable();
+        while let Some(part) = parts.next() {
+            let field = current.field(part)?;
+            if parts.peek().is_none() {
+                return Some((current.model.as_str(), field));
+            }
+            current = self.models.get(field.relation.as_deref()?)?;
+        }
+        None
+    }
+}
+
+fn by_name(name: &str) -> (BinaryAs, BinaryRule) {
+    if is_file_name(name) {
+        (BinaryAs::Binary, BinaryRule::FileName)
+    } else {
+        (BinaryAs::Json, BinaryRule::ComputedJson)
+    }
 }
 
 /// The Rust type of a field, before `Option`.
@@ -143,9 +249,58 @@ fn kept_fields<'s, 'o>(
     })
 }
 
+/// Every `with_binary_as` names a binary field of the schema.
+fn check_binary_choices(schema: &Schema, options: &Options) -> Result<(), Error> {
+    for (model, field) in options.binary_as.keys() {
+        let Some(def) = schema.model(model) else {
+            let known = schema.models.iter().map(|m| m.model.as_str());
+            return Err(Error::Config(format!(
+                "with_binary_as names the model {model}, which the schema does not have{}; check the technical name (e.g. account.move)",
+                closest(model, known).map_or_else(String::new, |c| format!(" (did you mean {c}?)"))
+            )));
+        };
+        match def.field(field) {
+            None => {
+                let known = def.fields.iter().map(|f| f.name.as_str());
+                return Err(Error::Config(format!(
+                    "with_binary_as names {model}.{field}, but {model} has no field {field}{}",
+                    closest(field, known)
+                        .map_or_else(String::new, |c| format!(" (did you mean {c}?)"))
+                )));
+            }
+            Some(f) if f.ttype != "binary" => {
+                return Err(Error::Config(format!(
+                    "with_binary_as names {model}.{field}, a {} field; it chooses between Binary and Json for binary fields only",
+                    f.ttype
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
 /// Decide every name and type.
 pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error> {
     let chosen = chosen_models(schema, options)?;
+    check_binary_choices(schema, options)?;
+    let binaries = Binaries {
+        models: schema
+            .models
+            .iter()
+            .map(|m| (m.model.as_str(), m))
+            .collect(),
+        chosen: &options.binary_as,
+    };
+    for model in options.fields.keys() {
+        if schema.model(model).is_none() {
+            let known = schema.models.iter().map(|m| m.model.as_str());
+            return Err(Error::Config(format!(
+                "the field filter names the model {model}, which the schema does not have{}; check the technical name (e.g. sale.order)",
+                closest(model, known).map_or_else(String::new, |c| format!(" (did you mean {c}?)"))
+            )));
+        }
+    }
     for (model, fields) in &options.fields {
         if let Some(def) = chosen.get(model.as_str()) {
             let unknown: Vec<&str> = fields
@@ -204,6 +359,7 @@ pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error
                 .as_deref()
                 .and_then(|t| type_names.get(t))
                 .cloned();
+            let mut binary_rule = None;
             let (ty, optional) = match field.ttype.as_str() {
                 "boolean" => (RustType::Bool, false),
                 // Odoo reads an empty number as 0, never false.
@@ -213,7 +369,14 @@ pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error
                 "char" | "text" | "html" | "reference" => (RustType::String, !field.required),
                 "date" => (RustType::Date, !field.required),
                 "datetime" => (RustType::DateTime, !field.required),
-                "binary" => (RustType::Binary, !field.required),
+                "binary" => {
+                    let (as_, rule) = binaries.decide(name, field, 0);
+                    binary_rule = Some(rule);
+                    match as_ {
+                        BinaryAs::Binary => (RustType::Binary, !field.required),
+                        BinaryAs::Json => (RustType::Json, !field.required),
+                    }
+                }
                 "many2one" => match target {
                     Some(t) => (RustType::Ref(t), !field.required),
                     None => (RustType::Many2one, !field.required),
@@ -241,12 +404,20 @@ pub fn plan<'s>(schema: &'s Schema, options: &Options) -> Result<Plan<'s>, Error
                 // crate does not know yet.
                 _ => (RustType::Json, !field.required),
             };
+            // A field some users may not read is an `Option` whatever its
+            // type: for them it reads as None (the SDK leaves it out of the
+            // read), where a bare `f64` or a required `String` would make
+            // the whole struct fail for them.
+            let groups = field.group_names();
+            let optional = optional || !groups.is_empty();
             fields.push(FieldPlan {
                 def: field,
                 ident,
                 ty,
                 optional,
                 readonly: field.readonly,
+                binary_rule,
+                groups,
             });
         }
         models.push(ModelPlan {

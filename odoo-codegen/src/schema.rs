@@ -9,7 +9,8 @@
 //! one made by Odoo's own tools. Keys this crate does not know are kept in
 //! `extra` and written back.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -122,7 +123,11 @@ pub struct FieldDef {
     pub depends: Value,
     /// The compute code (custom fields only).
     pub compute: Value,
-    /// Ids of the groups allowed to see it.
+    /// The groups allowed to read it. `ir.model.fields` lists only the
+    /// groups of custom fields (as ids), never those of fields defined in
+    /// code: [`Schema::merge_field_groups`] adds those from a
+    /// [`FieldGroups`] file, as xml ids (`"account.group_account_invoice"`).
+    /// Empty (`[]` or `false`) for a field every user may read.
     pub groups: Value,
     /// Copied by `copy()`.
     pub copied: bool,
@@ -173,6 +178,33 @@ impl FieldDef {
     /// compute code.
     pub fn is_computed(&self) -> bool {
         !self.store || self.related.is_some() || is_set(&self.compute)
+    }
+
+    /// The groups allowed to read the field, as written in the schema: xml
+    /// ids (`base.group_user`, `.` for Odoo's "nobody", `!base.group_portal`
+    /// for "everyone but"), or `#7` for a group known only by its id. Empty
+    /// when every user may read it.
+    pub fn group_names(&self) -> Vec<String> {
+        let one = |v: &Value| match v {
+            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
+            Value::Number(n) => Some(format!("#{n}")),
+            _ => None,
+        };
+        match &self.groups {
+            Value::Array(items) => items.iter().filter_map(one).collect(),
+            Value::String(text) => text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// True when only some users may read the field (it has groups).
+    pub fn is_restricted(&self) -> bool {
+        !self.group_names().is_empty()
     }
 }
 
@@ -273,6 +305,164 @@ impl ModelDef {
     /// The field with this name.
     pub fn field(&self, name: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+/// Which fields only some users may read: a `field_groups.json` file.
+///
+/// `ir.model.fields` (and so a dump) carries no groups for fields defined
+/// in code, yet Odoo refuses a whole `read` that names a field restricted to
+/// groups the user lacks. This file says which fields those are; make it on
+/// the server with `odoo-bin shell` (the crate's README has the snippet) and
+/// merge it into a schema with [`Schema::merge_field_groups`] (or
+/// `odoo-codegen dump --field-groups`, `generate --field-groups`,
+/// [`Builder::field_groups`](crate::Builder::field_groups)).
+///
+/// ```
+/// use odoo_codegen::schema::{FieldGroups, Schema};
+/// let mut schema = Schema::from_json(r#"{"models": [{"model": "res.partner", "fields": [
+///     {"model": "res.partner", "name": "credit_limit", "ttype": "float", "store": true}]}]}"#)?;
+/// let groups = FieldGroups::from_json(r#"{"fields": {"res.partner": {
+///     "credit_limit": "account.group_account_invoice,account.group_account_readonly"}}}"#)?;
+/// assert_eq!(schema.merge_field_groups(&groups)?, 1);
+/// let field = schema.model("res.partner").unwrap().field("credit_limit").unwrap();
+/// assert_eq!(field.group_names(), ["account.group_account_invoice", "account.group_account_readonly"]);
+/// # Ok::<(), odoo_codegen::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FieldGroups {
+    /// `{model: {field: "module.group_xmlid,..."}}`: every field whose
+    /// definition carries `groups=`; a user in any of the groups may read
+    /// it. `.` means nobody, `!module.group` everyone but that group's
+    /// members.
+    pub fields: BTreeMap<String, BTreeMap<String, String>>,
+    /// Every group's xml id and database id (informative).
+    pub groups: BTreeMap<String, Value>,
+    /// Some users' group ids (informative).
+    pub user_groups: BTreeMap<String, Value>,
+    /// Keys this crate does not know, kept as they were.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+    /// The file it was read from, for error messages.
+    #[serde(skip)]
+    path: Option<PathBuf>,
+}
+
+impl FieldGroups {
+    /// Read a field-groups file.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ReadFieldGroups`] when the file cannot be read,
+    /// [`Error::ParseFieldGroups`] when it is not of the field-groups shape
+    /// (with the line, the column and the model and field at fault).
+    pub fn from_path(path: impl AsRef<Path>) -> Result<FieldGroups, Error> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::ReadFieldGroups {
+            path: path.to_owned(),
+            source,
+        })?;
+        let mut groups = FieldGroups::from_json_in(&text, Some(path))?;
+        groups.path = Some(path.to_owned());
+        Ok(groups)
+    }
+
+    /// Parse a field-groups file's JSON text.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ParseFieldGroups`] when it is not of the field-groups shape.
+    pub fn from_json(text: &str) -> Result<FieldGroups, Error> {
+        FieldGroups::from_json_in(text, None)
+    }
+
+    fn from_json_in(text: &str, path: Option<&Path>) -> Result<FieldGroups, Error> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let groups: FieldGroups = serde_path_to_error::deserialize(de).map_err(|e| {
+            let at = e.path().to_string();
+            let inner = e.into_inner();
+            Error::ParseFieldGroups {
+                path: path.map(Path::to_owned),
+                line: inner.line(),
+                column: inner.column(),
+                message: if at.is_empty() || at == "." {
+                    inner.to_string()
+                } else {
+                    format!("at {at}: {inner}")
+                },
+            }
+        })?;
+        for (model, fields) in &groups.fields {
+            for (field, list) in fields {
+                if list.split(',').all(|g| g.trim().is_empty()) {
+                    return Err(Error::ParseFieldGroups {
+                        path: path.map(Path::to_owned),
+                        line: 0,
+                        column: 0,
+                        message: format!(
+                            "{model}.{field} has no groups (\"{list}\"); list the xml ids of the groups that may read it, e.g. \"base.group_user\", or leave the field out"
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    /// The file it was read from, when read from one.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// How many restricted fields the file lists.
+    pub fn field_count(&self) -> usize {
+        self.fields.values().map(BTreeMap::len).sum()
+    }
+}
+
+impl Schema {
+    /// Give each field that `groups` lists its groups (xml ids), replacing
+    /// what the schema had; returns how many fields were restricted.
+    ///
+    /// Models the schema does not have are skipped (a schema of a few
+    /// models takes the file of the whole database); a field the schema's
+    /// model does not have is an error, since the two files then describe
+    /// different databases.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::FieldGroupsMismatch`] naming the file, the model and the
+    /// field (and the closest field name) when a listed field is unknown.
+    pub fn merge_field_groups(&mut self, groups: &FieldGroups) -> Result<usize, Error> {
+        let mut merged = 0;
+        for (model_name, fields) in &groups.fields {
+            let Some(model) = self.models.iter_mut().find(|m| &m.model == model_name) else {
+                continue;
+            };
+            for (field_name, list) in fields {
+                let suggestion = || {
+                    crate::error::closest(field_name, model.fields.iter().map(|f| f.name.as_str()))
+                };
+                let Some(index) = model.fields.iter().position(|f| &f.name == field_name) else {
+                    return Err(Error::FieldGroupsMismatch {
+                        path: groups.path.clone(),
+                        model: model_name.clone(),
+                        field: field_name.clone(),
+                        suggestion: suggestion(),
+                    });
+                };
+                let names: Vec<Value> = list
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|g| !g.is_empty())
+                    .map(|g| Value::String(g.to_owned()))
+                    .collect();
+                model.fields[index].groups = Value::Array(names);
+                merged += 1;
+            }
+        }
+        Ok(merged)
     }
 }
 

@@ -221,3 +221,110 @@ fn errors_say_what_to_do() {
     assert!(text.contains("check the login and the password"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `dump --field-groups` merges the file into the schema it writes;
+/// `generate --field-groups` merges it before generating; `--json-field`,
+/// `--binary-field` and `--fields` shape the output.
+#[test]
+fn field_groups_and_field_flags() {
+    let dir = tempdir("groups");
+    let groups = dir.join("field_groups.json");
+    // A made-up restriction on a field every embedded server has.
+    std::fs::write(
+        &groups,
+        r#"{"fields": {"res.partner": {"email": "base.group_user,!base.group_portal"}}}"#,
+    )
+    .unwrap();
+    let schema = dir.join("schema.json");
+    let out = bin()
+        .args([
+            "dump",
+            "--models",
+            "res.partner,sale.order",
+            "--field-groups",
+        ])
+        .arg(&groups)
+        .arg("-o")
+        .arg(&schema)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let loaded = odoo_codegen::Schema::from_path(&schema).unwrap();
+    let partner = loaded.model("res.partner").unwrap();
+    assert_eq!(
+        partner.field("email").unwrap().group_names(),
+        ["base.group_user", "!base.group_portal"]
+    );
+    assert!(!partner.field("name").unwrap().is_restricted());
+
+    // The same through generate, from the real Odoo 18 schema.
+    let models = dir.join("models");
+    let out = bin()
+        .args(["generate", "--schema"])
+        .arg(fixture("odoo18/schema.json"))
+        .arg("--field-groups")
+        .arg(fixture("odoo18/field_groups.json"))
+        .args([
+            "--models",
+            "res.partner,sale.order",
+            "--fields",
+            "res.partner=name,credit_limit,avatar_128",
+            "--fields",
+            "sale.order=name,tax_totals",
+            "--json-field",
+            "res.partner.avatar_128",
+            "--out",
+        ])
+        .arg(&models)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let partner = std::fs::read_to_string(models.join("res_partner.rs")).unwrap();
+    assert!(
+        partner.contains("pub credit_limit: Option<f64>,"),
+        "{partner}"
+    );
+    assert!(
+        partner.contains("pub avatar_128: Option<::odoo::Json>,"),
+        "{partner}"
+    );
+    assert_eq!(partner.matches("    pub ").count(), 3, "{partner}");
+    let order = std::fs::read_to_string(models.join("sale_order.rs")).unwrap();
+    assert!(
+        order.contains("pub tax_totals: Option<::odoo::Json>,"),
+        "{order}"
+    );
+
+    // Bad input names what is wrong.
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(["generate", "--schema"])
+            .arg(fixture("odoo18/schema.json"))
+            .args(args)
+            .arg("--out")
+            .arg(&models)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        stderr(&out)
+    };
+    let text = run(&["--json-field", "tax_totals"]);
+    assert!(text.contains("write MODEL.FIELD"), "{text}");
+    let text = run(&["--binary-field", "sale.order.name"]);
+    assert!(text.contains("a char field"), "{text}");
+    let text = run(&["--fields", "sale.order"]);
+    assert!(text.contains("write MODEL=FIELD,FIELD"), "{text}");
+    let text = run(&["--fields", "sale.ordr=name"]);
+    assert!(text.contains("did you mean sale.order?"), "{text}");
+    let text = run(&["--field-groups", "/nonexistent/groups.json"]);
+    assert!(text.contains("cannot read the field-groups file"), "{text}");
+    std::fs::write(
+        &groups,
+        r#"{"fields": {"res.partner": {"credit_limt": "base.group_user"}}}"#,
+    )
+    .unwrap();
+    let text = run(&["--field-groups", groups.to_str().unwrap()]);
+    assert!(text.contains("res.partner.credit_limt"), "{text}");
+    assert!(text.contains("did you mean credit_limit?"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

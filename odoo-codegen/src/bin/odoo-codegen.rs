@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use odoo_codegen::{Error, ModelSelection, Options, Relations, Schema, Step};
+use odoo_codegen::schema::FieldGroups;
+use odoo_codegen::{BinaryAs, Error, ModelSelection, Options, Relations, Schema, Step};
 
 /// Typed Rust models for odoo-rs, from a live Odoo server or a schema file.
 #[derive(Parser, Debug)]
@@ -60,6 +61,11 @@ struct Dump {
     /// How to talk to the server.
     #[arg(long, value_enum, default_value_t = TransportArg::Auto)]
     transport: TransportArg,
+    /// A field-groups file to merge into the schema (which fields only
+    /// some users may read; ir.model.fields does not say). Make it on the
+    /// server with `odoo-bin shell`: see odoo-codegen's README.
+    #[arg(long, value_name = "FILE")]
+    field_groups: Option<PathBuf>,
     /// Where to write the schema.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: PathBuf,
@@ -96,6 +102,10 @@ struct Generate {
     /// Leave out binary fields.
     #[arg(long)]
     skip_binary: bool,
+    /// Only these fields of a model (repeatable), as
+    /// MODEL=FIELD,FIELD,... e.g. sale.order=name,partner_id,state.
+    #[arg(long = "fields", value_name = "MODEL=FIELDS")]
+    fields: Vec<String>,
     /// Monetary fields as exact `odoo::Decimal` instead of `f64` (the code
     /// then needs the `odoo` crate's `rust_decimal` feature).
     #[arg(long)]
@@ -109,6 +119,18 @@ struct Generate {
     /// The path of the odoo crate in generated code.
     #[arg(long, default_value = "::odoo")]
     crate_path: String,
+    /// A field-groups file to merge into the schema first: fields only
+    /// some users may read become `Option`s whose docs name the groups.
+    #[arg(long, value_name = "FILE")]
+    field_groups: Option<PathBuf>,
+    /// A binary field to generate as `odoo::Json` (repeatable), as
+    /// MODEL.FIELD, e.g. account.move.tax_totals.
+    #[arg(long = "json-field", value_name = "MODEL.FIELD")]
+    json_fields: Vec<String>,
+    /// A binary field to generate as `odoo::Binary` (repeatable), as
+    /// MODEL.FIELD, e.g. ir.profile.speedscope.
+    #[arg(long = "binary-field", value_name = "MODEL.FIELD")]
+    binary_fields: Vec<String>,
     /// The directory to write (created if missing).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -177,6 +199,11 @@ fn dump(args: Dump) -> Result<(), Failure> {
 }
 
 async fn dump_async(args: Dump) -> Result<(), Failure> {
+    // A bad field-groups file fails before anything is asked of a server.
+    let field_groups = match &args.field_groups {
+        Some(path) => Some(FieldGroups::from_path(path)?),
+        None => None,
+    };
     let bar = spinner();
     // Keep the embedded server alive until the dump is done.
     let mut _embedded = None;
@@ -251,6 +278,10 @@ async fn dump_async(args: Dump) -> Result<(), Failure> {
     let _ = session.logout().await;
     bar.finish_and_clear();
 
+    let mut schema = schema;
+    if let Some(groups) = &field_groups {
+        schema.merge_field_groups(groups)?;
+    }
     let json = schema.to_json();
     std::fs::write(&args.output, json).map_err(|source| Error::Write {
         path: args.output.clone(),
@@ -287,7 +318,11 @@ fn secret_from_env(args: &Dump) -> Result<Option<(String, bool)>, Failure> {
 fn generate(args: Generate) -> Result<(), Failure> {
     let bar = spinner();
     bar.set_message(format!("reading {}", args.schema.display()));
-    let schema = Schema::from_path(&args.schema)?;
+    let mut schema = Schema::from_path(&args.schema)?;
+    if let Some(path) = &args.field_groups {
+        bar.set_message(format!("merging {}", path.display()));
+        schema.merge_field_groups(&FieldGroups::from_path(path)?)?;
+    }
     let mut options = Options::new()
         .with_relations(if args.with_relations {
             Relations::Closure
@@ -303,6 +338,34 @@ fn generate(args: Generate) -> Result<(), Failure> {
         .with_crate_path(args.crate_path.clone());
     if !args.models.is_empty() {
         options = options.with_models(args.models.iter().map(|m| m.trim().to_owned()));
+    }
+    for item in &args.fields {
+        let Some((model, fields)) = item.split_once('=') else {
+            return Err(fail(format!(
+                "--fields {item:?}: write MODEL=FIELD,FIELD,... e.g. --fields sale.order=name,partner_id"
+            )));
+        };
+        let fields: Vec<String> = fields
+            .split(',')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(str::to_owned)
+            .collect();
+        if model.trim().is_empty() || fields.is_empty() {
+            return Err(fail(format!(
+                "--fields {item:?}: write MODEL=FIELD,FIELD,... e.g. --fields sale.order=name,partner_id"
+            )));
+        }
+        options = options.with_fields(model.trim(), fields);
+    }
+    for (list, binary_as, flag) in [
+        (&args.json_fields, BinaryAs::Json, "--json-field"),
+        (&args.binary_fields, BinaryAs::Binary, "--binary-field"),
+    ] {
+        for item in list {
+            let (model, field) = split_model_field(item, flag)?;
+            options = options.with_binary_as(model, field, binary_as);
+        }
     }
     bar.set_message("generating");
     let files = odoo_codegen::generate(&schema, &options)?;
@@ -354,6 +417,17 @@ fn generate(args: Generate) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// `account.move.tax_totals` -> (`account.move`, `tax_totals`): field
+/// names hold no dot, so the last one splits.
+fn split_model_field<'a>(item: &'a str, flag: &str) -> Result<(&'a str, &'a str), Failure> {
+    match item.trim().rsplit_once('.') {
+        Some((model, field)) if !model.is_empty() && !field.is_empty() => Ok((model, field)),
+        _ => Err(fail(format!(
+            "{flag} {item:?}: write MODEL.FIELD, e.g. {flag} account.move.tax_totals"
+        ))),
+    }
 }
 
 /// Generated files that are missing or different on disk, and `.rs`
