@@ -18,7 +18,9 @@ For each, odoo-mock/data/odooNN/ gets:
   big search_read fixture, where the version has one.
 * records.json: {model: [rows]} the demo export lacks: two purchase.order and two account.move
   rows from full_rows.json (every field as admin read them, less cut base64 values), rows of
-  full_rows.json whose record the demo lacks, the hand-written ../extra.json rows adapted
+  full_rows.json whose record the demo lacks, the fields full_rows.json has and the demo
+  export lacks (computed ones) of demo records (merged in by the loader; not for sale.order
+  and sale.order.line, see NOT_COMPLETED), the hand-written ../extra.json rows adapted
   to the version (res.users `groups_id` is `group_ids` on 19; a model the version lacks is left
   out), and rows for records the data points at but the export left out (19: currency 1, the
   demo user 5; see referenced_but_missing).
@@ -51,6 +53,10 @@ MODELS = [
 OPTIONAL = {"uom.category"}
 # Models seeded from full_rows.json whatever the demo holds.
 SEEDED = ["purchase.order", "account.move"]
+# Models whose demo records are not completed from full_rows.json: their
+# computed binaries carry JSON (tax_totals) that typed reads of today's
+# generated models cannot decode yet (issue 9).
+NOT_COMPLETED = {"sale.order", "sale.order.line"}
 CREATE_METHODS = {"create", "copy", "name_create", "web_save"}
 READ_METHODS = {"read", "search_read", "web_read", "web_search_read"}
 
@@ -262,9 +268,14 @@ def extract(src):
     for model in sorted(full):
         if model not in fields:
             continue
+        demo_rows = {}
+        demo_file = os.path.join(src, "demo", model + ".json")
+        if os.path.exists(demo_file):
+            demo_rows = {r["id"]: r for r in load(demo_file)}
         rows = []
         for row in full[model]:
-            if model not in SEEDED and row["id"] in demo_ids.get(model, set()):
+            known = demo_rows.get(row["id"]) if model not in SEEDED else None
+            if known is not None and model in NOT_COMPLETED:
                 continue
             clean = {}
             for k, v in row.items():
@@ -272,8 +283,14 @@ def extract(src):
                 # cut base64 (see full_rows.json's note) is not the real value
                 if f and f["ttype"] == "binary" and isinstance(v, str) and len(v) >= 1024:
                     continue
+                # a demo record only gains the fields its export lacks
+                if known is not None and (k in known or k == "display_name" or not f
+                                          or f["ttype"] == "binary"):
+                    continue
                 clean[k] = v
-            rows.append(clean)
+            if known is None or len(clean) > 0:
+                clean["id"] = row["id"]
+                rows.append(clean)
         if rows:
             records[model] = rows
     groups_field = "groups_id" if "groups_id" in fields["res.users"] else "group_ids"

@@ -316,11 +316,13 @@ fn rows(path: &str, place: &str, value: Value) -> Result<Vec<Record>, DataError>
 
 fn load(files: &Files) -> Result<Dataset, DataError> {
     let (mut schema, header) = load_schema(files)?;
-    let mut tables: Vec<(String, Vec<Record>)> = Vec::new();
+    // (model, rows, whether a row completes an existing record)
+    let mut tables: Vec<(String, Vec<Record>, bool)> = Vec::new();
     for (model, file) in files.demo {
         tables.push((
             (*model).to_string(),
             rows(file.0, "top level", parse(*file)?)?,
+            false,
         ));
     }
     for (model, value) in object(files.records)? {
@@ -328,10 +330,10 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
             continue;
         }
         let place = model.clone();
-        tables.push((model, rows(files.records.0, &place, value)?));
+        tables.push((model, rows(files.records.0, &place, value)?, true));
     }
     let mut store = Store::default();
-    for (model, rows) in tables {
+    for (model, rows, completes) in tables {
         let meta = schema.models.get(&model).cloned();
         for row in rows {
             let mut rec = Record::new();
@@ -360,7 +362,17 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
             };
             let table = store.table_mut(&model);
             table.loaded = true;
-            table.records.insert(id, rec);
+            match table.records.get_mut(&id) {
+                // records.json adds the fields the demo export lacks.
+                Some(existing) if completes => {
+                    for (k, v) in rec {
+                        existing.entry(k).or_insert(v);
+                    }
+                }
+                _ => {
+                    table.records.insert(id, rec);
+                }
+            }
             table.next_id = table.next_id.max(id + 1);
         }
     }
