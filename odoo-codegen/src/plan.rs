@@ -459,3 +459,38 @@ fn enum_plan(name: String, field: &FieldDef) -> EnumPlan<'_> {
         variants,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_file_name;
+
+    #[test]
+    fn file_names() {
+        for name in [
+            "image_128",
+            "avatar_1920",
+            "preview_logo",
+            "web_icon_data",
+            "db_datas",
+            "raw",
+            "invoice_pdf_report_file",
+            "attachment_datas",
+            "x_studio_Photo",
+            "thumbnails",
+        ] {
+            assert!(is_file_name(name), "{name}");
+        }
+        for name in [
+            "tax_totals",
+            "views",
+            "params",
+            "needed_terms",
+            "invoice_payments_widget",
+            "epd_key",
+            "profile_data",
+            "speedscope",
+        ] {
+            assert!(!is_file_name(name), "{name}");
+        }
+    }
+}
