@@ -10,6 +10,7 @@
 //! Runs on the embedded server, or on a real Odoo with `ODOO_URL` (see
 //! `tests/support/target.rs`): it learns ids at run time and changes nothing
 //! (the one write it tries is refused by the server).
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
 mod support;
 
