@@ -291,6 +291,26 @@ def extract(src):
             if known is None or len(clean) > 0:
                 clean["id"] = row["id"]
                 rows.append(clean)
+        # Company-dependent `property_*` fields (16, 17: not stored, so not
+        # exported) hold the company's default for every record that does not
+        # override it: the value both recorded rows agree on.
+        defaults = {}
+        for k in set().union(*(r.keys() for r in full[model])):
+            values = [r.get(k) for r in full[model]]
+            if k.startswith("property_") and values[0] not in (False, None) \
+                    and all(v == values[0] for v in values):
+                defaults[k] = values[0]
+        by_id = {r["id"]: r for r in rows}
+        for rid, demo_row in sorted(demo_rows.items()):
+            patch = {k: v for k, v in defaults.items() if k not in demo_row}
+            if not patch or model in SEEDED:
+                continue
+            if rid in by_id:
+                for k, v in patch.items():
+                    by_id[rid].setdefault(k, v)
+            else:
+                patch["id"] = rid
+                rows.append(patch)
         if rows:
             records[model] = rows
     groups_field = "groups_id" if "groups_id" in fields["res.users"] else "group_ids"
