@@ -10,6 +10,27 @@ pub mod models {
     odoo::include_models!();
 }
 
+/// `SaleOrder`, `SaleOrderLine`, `ResPartner`, `ProductProduct`,
+/// `PurchaseOrder` and `AccountMove` from a real Odoo 16's schema.
+pub mod odoo16 {
+    odoo::include_models!("odoo16");
+}
+
+/// The same six models from a real Odoo 17's schema.
+pub mod odoo17 {
+    odoo::include_models!("odoo17");
+}
+
+/// The same six models from a real Odoo 18's schema.
+pub mod odoo18 {
+    odoo::include_models!("odoo18");
+}
+
+/// The same six models from a real Odoo 19's schema.
+pub mod odoo19 {
+    odoo::include_models!("odoo19");
+}
+
 use models::{SaleOrder, SaleOrderState};
 
 /// What [`report`] found.
