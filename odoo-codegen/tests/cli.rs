@@ -328,3 +328,52 @@ fn field_groups_and_field_flags() {
     assert!(text.contains("did you mean credit_limit?"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `dump` of the embedded server, in each version it imitates, carries that
+/// version's field groups: the generated models then work for every user.
+#[test]
+fn dump_of_the_embedded_server_carries_its_versions_field_groups() {
+    let dir = tempdir("versions");
+    for version in [16, 19] {
+        let schema = dir.join(format!("schema{version}.json"));
+        let out = bin()
+            .args(["dump", "--odoo-version", &version.to_string()])
+            .args(["--models", "res.partner,sale.order", "-o"])
+            .arg(&schema)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let loaded = odoo_codegen::Schema::from_path(&schema).unwrap();
+        assert!(
+            loaded.server_version.starts_with(&version.to_string()),
+            "{}",
+            loaded.server_version
+        );
+        let partner = loaded.model("res.partner").unwrap();
+        let credit = partner.field("credit_limit").unwrap();
+        assert_eq!(
+            credit.group_names(),
+            [
+                "account.group_account_invoice",
+                "account.group_account_readonly"
+            ]
+        );
+        let order = loaded.model("sale.order").unwrap();
+        assert_eq!(
+            order.field("purchase_order_count").unwrap().group_names(),
+            ["purchase.group_purchase_user"]
+        );
+        assert!(!order.field("name").unwrap().is_restricted());
+    }
+    let out = bin()
+        .args(["dump", "--odoo-version", "15", "-o"])
+        .arg(dir.join("x.json"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("imitates Odoo 16, 17, 18 or 19, not 15"),
+        "{}",
+        stderr(&out)
+    );
+}

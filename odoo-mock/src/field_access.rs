@@ -74,6 +74,17 @@ pub fn series(version: u32) -> u32 {
     }
 }
 
+/// The field-groups file of an Odoo version the embedded server imitates
+/// (16 to 19): which fields only some groups may read, in the format
+/// `odoo-codegen --field-groups` takes (what real servers of that version
+/// were read to have). `None` for another version.
+pub fn field_groups_json(version: u32) -> Option<&'static str> {
+    FIELD_GROUPS
+        .iter()
+        .find(|(v, _)| *v == version)
+        .map(|(_, text)| *text)
+}
+
 fn table(version: u32) -> &'static Table {
     static TABLES: OnceLock<HashMap<u32, Table>> = OnceLock::new();
     static EMPTY: OnceLock<Table> = OnceLock::new();

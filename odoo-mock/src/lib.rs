@@ -41,5 +41,6 @@ pub mod store;
 mod web;
 
 pub use faults::Fault;
+pub use field_access::field_groups_json;
 pub use orm::{Database, MockUser, RecordedCall};
 pub use server::{MockServer, MockServerBuilder};

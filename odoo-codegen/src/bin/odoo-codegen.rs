@@ -39,9 +39,13 @@ enum Command {
 #[derive(Args, Debug)]
 struct Dump {
     /// The server, e.g. https://erp.example.com. Without it, the embedded
-    /// odoo-mock server (Odoo 18 demo data) is started and read.
+    /// odoo-mock server is started and read (with its field groups).
     #[arg(long)]
     url: Option<String>,
+    /// Without --url: the Odoo version the embedded server imitates (16,
+    /// 17, 18 or 19), with that version's schema and field groups.
+    #[arg(long, value_name = "VERSION", default_value_t = 18, conflicts_with = "url")]
+    odoo_version: u32,
     /// The database (required with --url).
     #[arg(long)]
     db: Option<String>,
@@ -200,9 +204,19 @@ fn dump(args: Dump) -> Result<(), Failure> {
 
 async fn dump_async(args: Dump) -> Result<(), Failure> {
     // A bad field-groups file fails before anything is asked of a server.
-    let field_groups = match &args.field_groups {
-        Some(path) => Some(FieldGroups::from_path(path)?),
-        None => None,
+    let field_groups = match (&args.field_groups, &args.url) {
+        (Some(path), _) => Some(FieldGroups::from_path(path)?),
+        // The embedded server knows which fields its version restricts.
+        (None, None) => {
+            let text = odoo_mock::field_groups_json(args.odoo_version).ok_or_else(|| {
+                fail(format!(
+                    "the embedded server imitates Odoo 16, 17, 18 or 19, not {}",
+                    args.odoo_version
+                ))
+            })?;
+            Some(FieldGroups::from_json(text)?)
+        }
+        (None, Some(_)) => None,
     };
     let bar = spinner();
     // Keep the embedded server alive until the dump is done.
@@ -210,7 +224,9 @@ async fn dump_async(args: Dump) -> Result<(), Failure> {
     let (url, db, login, secret, api_key) = match &args.url {
         None => {
             bar.set_message("starting the embedded Odoo server (odoo-mock)");
-            let server = odoo_mock::MockServer::start()
+            let server = odoo_mock::MockServer::builder()
+                .odoo_version(args.odoo_version)
+                .start()
                 .await
                 .map_err(|e| fail(format!("cannot start the embedded server: {e}")))?;
             let url = server.url().to_owned();
