@@ -44,7 +44,12 @@ struct Dump {
     url: Option<String>,
     /// Without --url: the Odoo version the embedded server imitates (16,
     /// 17, 18 or 19), with that version's schema and field groups.
-    #[arg(long, value_name = "VERSION", default_value_t = 18, conflicts_with = "url")]
+    #[arg(
+        long,
+        value_name = "VERSION",
+        default_value_t = 18,
+        conflicts_with = "url"
+    )]
     odoo_version: u32,
     /// The database (required with --url).
     #[arg(long)]
