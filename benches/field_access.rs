@@ -3,8 +3,9 @@
 //!
 //! 1. alice's typed `SaleOrder::search(..).all()` once the readable fields
 //!    are known (the cached path every query after the first takes), beside
-//!    a hand-written `search_read` of the same fields: what the query cost
-//!    before it filtered anything;
+//!    a hand-written `search_read` of the same fields into a plain serde
+//!    struct (what the typed query cost before it filtered anything) and
+//!    into `serde_json::Value`;
 //! 2. the first query of a fresh login (one `fields_get` + the read), beside
 //!    the same query on a warm session;
 //! 3. the calls counted on the server: 100 queries of two models by one
@@ -14,7 +15,24 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use odoo::{Client, DateTime, Many2one, Model, Ref, Refs, Session};
+use serde::Deserialize;
 use serde_json::Value;
+
+/// The same fields as a plain serde struct: a typed `search_read` with no
+/// field filtering, which is what the typed query cost before.
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct PlainOrder {
+    id: i64,
+    name: String,
+    partner_id: Many2one,
+    user_id: Option<Many2one>,
+    order_line: Vec<i64>,
+    state: String,
+    date_order: DateTime,
+    amount_total: f64,
+    note: Option<String>,
+}
 
 #[derive(Debug, Clone, Model)]
 #[odoo(model = "res.partner")]
@@ -69,7 +87,16 @@ fn bench(c: &mut Criterion) {
             .expect("untyped");
         black_box(rows.len())
     };
+    let plain = || async {
+        let rows: Vec<PlainOrder> = alice
+            .search_read("sale.order", odoo::Domain::all())
+            .fields(fields.clone())
+            .await
+            .expect("plain");
+        black_box(rows.len())
+    };
     assert_eq!(rt.block_on(typed(&alice)), rt.block_on(untyped()));
+    assert_eq!(rt.block_on(plain()), rt.block_on(untyped()));
 
     // 3. Calls: 100 queries over two models, one fields_get per model.
     let fresh = rt.block_on(client.login("bob", "bob")).expect("login");
@@ -91,6 +118,9 @@ fn bench(c: &mut Criterion) {
     group.sample_size(50);
     group.bench_function("hand_written_search_read_same_fields", |b| {
         b.to_async(&rt).iter(untyped)
+    });
+    group.bench_function("plain_serde_struct_search_read_same_fields", |b| {
+        b.to_async(&rt).iter(plain)
     });
     group.bench_function("typed_search_warm_cache", |b| {
         b.to_async(&rt).iter(|| typed(&alice))

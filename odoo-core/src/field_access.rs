@@ -77,6 +77,9 @@ impl FieldAccessCache {
             users.entry(uid).or_default().clone()
         };
         let mut models = user.models.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = models.get(model) {
+            return slot.clone();
+        }
         models.entry(model.to_owned()).or_default().clone()
     }
 }
