@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 use url::Url;
 
+use crate::capabilities::Capabilities;
 use crate::error::{AccessDeniedError, ConfigError, Error, TransportError, TransportErrorKind};
 use crate::secret::Secret;
 use crate::session::{Credential, Session, SessionParts, Wire};
@@ -278,7 +279,7 @@ impl Client {
         let session = match self.inner.transport {
             Transport::Auto => {
                 let version = self.version().await?;
-                if version.major().is_some_and(|major| major >= 19) {
+                if version.capabilities().is_some_and(Capabilities::json2) {
                     self.login_json2(login, secret, Some(version)).await?
                 } else {
                     self.login_rpc_with(
@@ -544,6 +545,17 @@ impl Client {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// What the server's version offers ([`Capabilities`]), from
+    /// [`Client::version`]; `None` when the server's answer names no major
+    /// version.
+    ///
+    /// # Errors
+    ///
+    /// As [`Client::version`].
+    pub async fn capabilities(&self) -> Result<Option<Capabilities>, Error> {
+        Ok(self.version().await?.capabilities())
     }
 
     async fn version_xmlrpc(&self) -> Result<ServerVersion, Error> {

@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 mod calls;
+mod capabilities;
 mod client;
 pub mod decode;
 pub mod domain;
@@ -26,6 +27,7 @@ mod version;
 pub mod xmlrpc;
 
 pub use calls::{Call, CallFuture, NameSearch, Read, Search, SearchCount, SearchRead};
+pub use capabilities::Capabilities;
 pub use client::{Client, ClientBuilder};
 pub use domain::{Domain, Operator, field};
 pub use error::{

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::calls::{Call, NameSearch, Read, Search, SearchCount, SearchRead};
+use crate::capabilities::Capabilities;
 use crate::client::Client;
 use crate::domain::Domain;
 use crate::error::{Error, ProtocolError};
@@ -220,6 +221,14 @@ impl Session {
     /// The server's version, known when the session came from a login.
     pub fn server_version(&self) -> Option<&ServerVersion> {
         self.inner.server_version.as_ref()
+    }
+
+    /// What the server's version offers ([`Capabilities`]): JSON-2,
+    /// `web_read`, `name_get`, the shape of `copy`, ... Known when the
+    /// session came from a login (not from
+    /// [`Client::session_for_uid`]).
+    pub fn capabilities(&self) -> Option<Capabilities> {
+        self.server_version()?.capabilities()
     }
 
     /// The same user with one more context key (e.g. `active_test: false`,
