@@ -38,6 +38,7 @@ pub mod protocol;
 pub mod rules;
 pub mod server;
 pub mod store;
+pub mod version;
 mod web;
 
 pub use faults::Fault;

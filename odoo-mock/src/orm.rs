@@ -11,6 +11,7 @@ use crate::field_access::{self, Operation::Read, Operation::Write};
 use crate::methods::Env;
 use crate::rules::{self, Perm, UserInfo};
 use crate::store::{Schema, Store, as_id, as_ids, truthy};
+use crate::version::{self, ConfirmAgain};
 
 /// A user that can log in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -314,7 +315,8 @@ impl Database {
 fn check_context(env: &Env<'_>) -> Result<(), Fault> {
     if let Some(lang) = env.context.get("lang") {
         if let Some(l) = lang.as_str() {
-            if l != "en_US" && l != "fr_FR" {
+            if l != "en_US" && l != "fr_FR" && !version::of(env.schema.version).ignores_unknown_lang
+            {
                 return Err(Fault::user_error(format!("Invalid language code: {l}")));
             }
         }
@@ -354,6 +356,7 @@ impl Bound {
                     .collect(),
             ),
             Value::String(s) => Some(vec![s.clone()]),
+            Value::Object(o) => Some(o.keys().cloned().collect()),
             _ => None,
         }
     }
@@ -443,7 +446,27 @@ fn dispatch(
     kwargs: Map<String, Value>,
 ) -> Result<Value, Fault> {
     let q = |m: &str| format!("BaseModel.{m}");
+    let differences = version::of(env.schema.version);
+    if !differences.has_method(method) {
+        return Err(Fault::attribute_error(format!(
+            "The method '{method}' does not exist on the model '{model}'"
+        )));
+    }
     match method {
+        "name_get" => {
+            let (ids, rest) = record_args(args)?;
+            bind(&q("name_get"), &[], rest, kwargs, None)?;
+            let names = vec!["display_name".to_string()];
+            let rows = env.read(model, &ids, Some(&names), true)?;
+            Ok(json!(
+                rows.iter()
+                    .map(|r| json!([
+                        r.get("id").cloned().unwrap_or(Value::Null),
+                        r.get("display_name").cloned().unwrap_or(Value::Bool(false))
+                    ]))
+                    .collect::<Vec<_>>()
+            ))
+        }
         "search" => {
             let b = bind(
                 &q("search"),
@@ -679,7 +702,19 @@ fn dispatch(
         "copy" => {
             let (ids, rest) = record_args(args)?;
             let b = bind(&q("copy"), &[("default", n())], rest, kwargs, None)?;
-            copy(env, model, &ids, b.get("default"))
+            if !differences.copy_returns_id {
+                return copy(env, model, &ids, b.get("default"));
+            }
+            // Up to 17, copy is single-record (`ensure_one`) and returns the new id.
+            if ids.len() != 1 {
+                let ids: Vec<Value> = ids.iter().map(|i| json!(i)).collect();
+                return Err(Fault::value_error(format!(
+                    "Expected singleton: {model}{}",
+                    crate::faults::py_tuple(&ids)
+                )));
+            }
+            let new = copy(env, model, &ids, b.get("default"))?;
+            Ok(new.get(0).cloned().unwrap_or(Value::Bool(false)))
         }
         "check_access_rights" => {
             let b = bind(
@@ -804,9 +839,50 @@ fn dispatch(
             )?;
             Ok(json!({"groups": groups, "length": length}))
         }
+        "web_search_read" if differences.web_search_read_fields => {
+            // 16: `web_search_read(domain=None, fields=None, ...)` is a search_read
+            // (a dict given as `fields` is read for its keys).
+            let b = bind(
+                &format!("{}.web_search_read", differences.web_search_read_owner),
+                &[
+                    ("domain", n()),
+                    ("fields", n()),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                    ("count_limit", n()),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            let fields = b.fields("fields");
+            let offset = b.int("offset").unwrap_or(0);
+            let limit = b.int("limit");
+            let domain = match b.get("domain") {
+                Value::Null => json!([]),
+                d => d.clone(),
+            };
+            let ids = env.search(model, &domain, offset, limit, b.opt_str("order").as_deref())?;
+            if ids.is_empty() {
+                return Ok(json!({"length": 0, "records": []}));
+            }
+            let records = env.read(model, &ids, fields.as_deref(), true)?;
+            let length = match limit.filter(|l| *l > 0) {
+                Some(l) if ids.len() as i64 == l => {
+                    let total = env.filter(model, &domain, Perm::Read)?.len() as i64;
+                    match b.int("count_limit") {
+                        Some(c) if c > 0 => total.min(c),
+                        _ => total,
+                    }
+                }
+                _ => ids.len() as i64 + offset,
+            };
+            Ok(json!({"length": length, "records": records}))
+        }
         "web_search_read" => {
             let b = bind(
-                &q("web_search_read"),
+                &format!("{}.web_search_read", differences.web_search_read_owner),
                 &[
                     ("domain", None),
                     ("specification", None),
@@ -1082,10 +1158,41 @@ fn sale_order_action(env: &mut Env<'_>, method: &str, ids: &[i64]) -> Result<Val
         "action_cancel" => ("cancel", &["draft", "sent", "sale"]),
         _ => ("draft", &["cancel", "sent"]),
     };
-    if method == "action_confirm" && states.iter().any(|s| !allowed.contains(&s.as_str())) {
-        return Err(Fault::user_error(
-            "Some orders are not in a state requiring confirmation.",
-        ));
+    if method == "action_confirm" {
+        let refused = |s: &String| !allowed.contains(&s.as_str());
+        match version::of(env.schema.version).confirm_again {
+            ConfirmAgain::Refuse if states.iter().any(refused) => {
+                return Err(Fault::user_error(
+                    "Some orders are not in a state requiring confirmation.",
+                ));
+            }
+            ConfirmAgain::RefuseNamed if states.iter().any(refused) => {
+                let names: Vec<String> = existing
+                    .iter()
+                    .zip(&states)
+                    .filter(|(_, s)| refused(s))
+                    .map(|(id, _)| {
+                        env.store
+                            .get("sale.order", *id)
+                            .and_then(|r| r.get("name"))
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string()
+                    })
+                    .collect();
+                return Err(Fault::user_error(format!(
+                    "The following orders are not in a state requiring confirmation: {}",
+                    names.join(", ")
+                )));
+            }
+            ConfirmAgain::Confirm if states.iter().any(|s| s == "done" || s == "cancel") => {
+                // 16's `_get_forbidden_state_confirm()` (a set: its order is Python's).
+                return Err(Fault::user_error(
+                    "It is not allowed to confirm an order in the following states: done, cancel",
+                ));
+            }
+            _ => {}
+        }
     }
     let mut vals = Map::new();
     vals.insert("state".into(), json!(new_state));

@@ -390,6 +390,11 @@ pub fn rule_error(schema: &Schema, user: &UserInfo, model: &str, perm: Perm) -> 
     let desc = schema
         .model(model)
         .map_or(model, |m| m.description.as_str());
+    if crate::version::of(schema.version).generic_rule_error {
+        return Fault::access_error(format!(
+            "Due to security restrictions, you are not allowed to access '{desc}' ({model}) records.\n\nContact your administrator to request access if necessary."
+        ));
+    }
     Fault::access_error(format!(
         "Uh-oh! Looks like you have stumbled upon some top-secret records.\n\nSorry, {} (id={}) doesn't have '{}' access to:\n- {desc} ({model})\n\nIf you really, really need access, perhaps you can win over your friendly administrator with a batch of freshly baked cookies.",
         user.name,
