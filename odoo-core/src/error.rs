@@ -121,8 +121,11 @@ pub enum ServerErrorKind {
     /// `odoo.http.SessionExpiredException`: the web session is gone; the
     /// method did not run.
     SessionExpired,
-    /// The model does not exist on the server (`UserError` "Object x doesn't
-    /// exist").
+    /// The model does not exist on the server: `UserError` "Object x doesn't
+    /// exist" (JSON-RPC, XML-RPC), `NotFound` "the model 'x' does not exist"
+    /// (JSON-2), or the web session's `NotFound` "404 Not Found: The
+    /// requested URL was not found on the server..." for a model call (Odoo
+    /// 16 to 19).
     UnknownModel,
     /// The method does not exist on the model (`builtins.AttributeError`).
     UnknownMethod,
@@ -161,6 +164,12 @@ impl ServerErrorKind {
             "werkzeug.exceptions.NotFound" if message.starts_with("The method ") => {
                 Self::UnknownMethod
             }
+            // `/web/dataset/call_kw` on a model the registry does not have:
+            // real 16, 17, 18 and 19 answer a JSON-RPC error (code 404) with
+            // werkzeug's generic "404 Not Found: The requested URL was not
+            // found on the server. ..." text, which names no model. A model
+            // call that gets it is a call on an unknown model.
+            "werkzeug.exceptions.NotFound" if model.is_some() => Self::UnknownModel,
             "odoo.exceptions.UserError" => {
                 // Odoo raises a plain UserError for an unknown model. The text
                 // is the only marker; it is English unless the user's language
@@ -785,6 +794,40 @@ mod tests {
         let e = ServerError::new("builtins.AttributeError", "x", None, None);
         assert_eq!(e.kind(), ServerErrorKind::UnknownMethod);
         let e = ServerError::new("psycopg2.OperationalError", "x", None, None);
+        assert_eq!(e.kind(), ServerErrorKind::Other);
+    }
+
+    #[test]
+    fn not_found_on_a_model_call_is_an_unknown_model() {
+        const WEB_404: &str = "404 Not Found: The requested URL was not found on the server. \
+            If you entered the URL manually please check your spelling and try again.";
+        // The web session's answer to call_kw on no.such.model (16 to 19).
+        let e = ServerError::new(
+            "werkzeug.exceptions.NotFound",
+            WEB_404,
+            Some("no.such.model"),
+            Some("search_read"),
+        )
+        .with_code(404);
+        assert_eq!(e.kind(), ServerErrorKind::UnknownModel);
+        assert_eq!(e.code(), 404);
+        // JSON-2 (19) says which it is.
+        let e = ServerError::new(
+            "werkzeug.exceptions.NotFound",
+            "the model 'no.such.model' does not exist",
+            Some("no.such.model"),
+            Some("search"),
+        );
+        assert_eq!(e.kind(), ServerErrorKind::UnknownModel);
+        let e = ServerError::new(
+            "werkzeug.exceptions.NotFound",
+            "The method 'res.partner.no_such_method' does not exist",
+            Some("res.partner"),
+            Some("no_such_method"),
+        );
+        assert_eq!(e.kind(), ServerErrorKind::UnknownMethod);
+        // Without a model call (a route, a login), a 404 stays Other.
+        let e = ServerError::new("werkzeug.exceptions.NotFound", WEB_404, None, None);
         assert_eq!(e.kind(), ServerErrorKind::Other);
     }
 
