@@ -20,6 +20,15 @@ pub enum ConfirmAgain {
     Refuse,
 }
 
+/// What a 16-18 server answers on `/json/2/...` (19 serves JSON-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Json2Probe {
+    /// 16, 17: the website's 404 page, with `frontend_lang` and `session_id` cookies.
+    NotFoundPage,
+    /// 18: a 303 redirect to `/web/login?redirect=...`.
+    LoginRedirect,
+}
+
 /// What one Odoo version answers differently from 18.
 #[derive(Debug)]
 pub struct Differences {
@@ -40,6 +49,13 @@ pub struct Differences {
     pub confirm_again: ConfirmAgain,
     /// The Python class that defines `web_search_read` in its TypeErrors.
     pub web_search_read_owner: &'static str,
+    /// How often the website's 404 page sets its `frontend_lang` and
+    /// `session_id` cookies (16, 17: once; 18: twice each).
+    pub not_found_cookie_sets: usize,
+    /// The answer to `/json/2/...` before 19.
+    pub json2_probe: Json2Probe,
+    /// `/web/session/destroy` clears the `cids` cookie (17+; 16 has none).
+    pub destroy_clears_cids: bool,
 }
 
 static V16: Differences = Differences {
@@ -56,6 +72,9 @@ static V16: Differences = Differences {
     generic_rule_error: true,
     confirm_again: ConfirmAgain::Confirm,
     web_search_read_owner: "Base",
+    not_found_cookie_sets: 1,
+    json2_probe: Json2Probe::NotFoundPage,
+    destroy_clears_cids: false,
 };
 
 static V17: Differences = Differences {
@@ -66,6 +85,9 @@ static V17: Differences = Differences {
     generic_rule_error: false,
     confirm_again: ConfirmAgain::RefuseNamed,
     web_search_read_owner: "Base",
+    not_found_cookie_sets: 1,
+    json2_probe: Json2Probe::NotFoundPage,
+    destroy_clears_cids: true,
 };
 
 static V18: Differences = Differences {
@@ -76,6 +98,9 @@ static V18: Differences = Differences {
     generic_rule_error: false,
     confirm_again: ConfirmAgain::Refuse,
     web_search_read_owner: "BaseModel",
+    not_found_cookie_sets: 2,
+    json2_probe: Json2Probe::LoginRedirect,
+    destroy_clears_cids: true,
 };
 
 /// The differences of `version` (0, unknown, is 18; below 16 is 16, above 19 is 19).

@@ -325,3 +325,89 @@ fn confirming_a_confirmed_order() {
         )
     );
 }
+
+/// The names of the cookies a response sets, in order.
+fn cookie_names(r: &reqwest::Response) -> Vec<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| {
+            let v = v.to_str().unwrap();
+            v.split('=').next().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_404_page_json2_probe_and_session_destroy() {
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for (v, probe, not_found, destroy) in [
+        (
+            16,
+            404,
+            vec!["frontend_lang", "session_id"],
+            vec!["session_id"],
+        ),
+        (
+            17,
+            404,
+            vec!["frontend_lang", "session_id"],
+            vec!["cids", "session_id"],
+        ),
+        (
+            18,
+            303,
+            vec!["frontend_lang", "session_id", "frontend_lang", "session_id"],
+            vec!["cids", "session_id"],
+        ),
+    ] {
+        let server = odoo_mock::MockServer::builder()
+            .odoo_version(v)
+            .start()
+            .await
+            .unwrap();
+        let url = server.url();
+        let r = c.get(format!("{url}/web/version")).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{v}");
+        assert_eq!(cookie_names(&r), not_found, "{v}");
+        let r = c
+            .post(format!("{url}/json/2/res.partner/search_read"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), probe, "{v}");
+        if probe == 404 {
+            assert_eq!(cookie_names(&r), not_found, "{v}");
+            assert!(r.headers().get("location").is_none());
+        }
+        let r = c
+            .post(format!("{url}/web/session/authenticate"))
+            .json(
+                &json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+                "db": server.database(), "login": "alice", "password": "alice"}}),
+            )
+            .send()
+            .await
+            .unwrap();
+        let sid = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.split(';').next().filter(|c| c.starts_with("session_id=")))
+            .unwrap()
+            .to_string();
+        let r = c
+            .post(format!("{url}/web/session/destroy"))
+            .header("cookie", sid)
+            .json(&json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(cookie_names(&r), destroy, "{v}");
+    }
+}

@@ -15,6 +15,7 @@ use super::web::{WebSessions, cookie_session_id, is_json_mimetype, werkzeug_page
 use super::{Reply, adapt_fault};
 use crate::faults::Fault;
 use crate::orm::Database;
+use crate::version::Json2Probe;
 
 /// Everything a JSON-2 (or doc-bearer) request carries that the handler needs.
 #[derive(Debug, Clone, Copy)]
@@ -342,7 +343,10 @@ pub fn handle(
     req: &Json2Request<'_>,
 ) -> Reply {
     if version < 19 {
-        return login_redirect(req.path);
+        return match crate::version::of(version).json2_probe {
+            Json2Probe::NotFoundPage => website_not_found(version, sessions),
+            Json2Probe::LoginRedirect => login_redirect(req.path),
+        };
     }
     if req.database.is_some_and(|d| d != db.name()) {
         return no_database();
@@ -629,21 +633,7 @@ pub fn version_route(version: u32, http_method: &str, sessions: &WebSessions, pa
         if path != "/web/version" {
             return Reply::not_found();
         }
-        let mut r = Reply::html(
-            404,
-            "<!DOCTYPE html>\n<html>\n    <head>\n        <meta charset=\"utf-8\"/>\n        <title>Odoo</title>\n    </head>\n    <body>\n        <h1>404: Page not found</h1>\n        <p>The page you were looking for could not be authorized.</p>\n    </body>\n</html>\n".to_string(),
-        );
-        let sid = sessions.new_id();
-        let lang = format!(
-            "frontend_lang=en_US; Expires={}; Path=/",
-            (chrono::Utc::now() + chrono::Duration::days(365)).format("%a, %d %b %Y %H:%M:%S GMT")
-        );
-        for _ in 0..2 {
-            r.set_cookie(lang.clone());
-            r.set_cookie(super::web::session_cookie(&sid));
-        }
-        r.headers[0].1 = "text/html;charset=utf-8".into();
-        return r;
+        return website_not_found(version, sessions);
     }
     if http_method != "GET" && http_method != "HEAD" {
         return Reply::html(
@@ -657,6 +647,28 @@ pub fn version_route(version: u32, http_method: &str, sessions: &WebSessions, pa
     );
     r.set_cookie(super::web::session_cookie(&sessions.new_id()));
     r
+}
+
+/// The website's 404 page of 16-18 (`text/html;charset=utf-8`), with a
+/// `frontend_lang` and a new `session_id` cookie (18 sends both twice).
+pub fn website_not_found(version: u32, sessions: &WebSessions) -> Reply {
+    {
+        let mut r = Reply::html(
+            404,
+            "<!DOCTYPE html>\n<html>\n    <head>\n        <meta charset=\"utf-8\"/>\n        <title>Odoo</title>\n    </head>\n    <body>\n        <h1>404: Page not found</h1>\n        <p>The page you were looking for could not be authorized.</p>\n    </body>\n</html>\n".to_string(),
+        );
+        let sid = sessions.new_id();
+        let lang = format!(
+            "frontend_lang=en_US; Expires={}; Path=/",
+            (chrono::Utc::now() + chrono::Duration::days(365)).format("%a, %d %b %Y %H:%M:%S GMT")
+        );
+        for _ in 0..crate::version::of(version).not_found_cookie_sets {
+            r.set_cookie(lang.clone());
+            r.set_cookie(super::web::session_cookie(&sid));
+        }
+        r.headers[0].1 = "text/html;charset=utf-8".into();
+        r
+    }
 }
 
 /// `/doc-bearer/index.json` and `/doc-bearer/<model>.json` (19 only; the

@@ -268,11 +268,13 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
                 sessions.remove(sid);
             }
             let mut r = Reply::json(200, &json!({"jsonrpc": "2.0", "id": id}));
-            r.set_cookie(format!(
-                "cids=; Expires={}; Max-Age=0; Path=/",
-                (chrono::Utc::now() + chrono::Duration::days(365))
-                    .format("%a, %d %b %Y %H:%M:%S GMT")
-            ));
+            if crate::version::of(version).destroy_clears_cids {
+                r.set_cookie(format!(
+                    "cids=; Expires={}; Max-Age=0; Path=/",
+                    (chrono::Utc::now() + chrono::Duration::days(365))
+                        .format("%a, %d %b %Y %H:%M:%S GMT")
+                ));
+            }
             r.set_cookie(session_cookie(&sessions.new_id()));
             r
         }
