@@ -545,6 +545,73 @@ impl Session {
         Ok(ids)
     }
 
+    /// Duplicate these records (`copy`), with `default` overriding values
+    /// of the copies (e.g. `json!({"name": "Copy"})`); returns the new ids,
+    /// in the order of `ids`, on every version.
+    ///
+    /// Odoo 18 and later copy several records in one call and answer a list;
+    /// up to 17 `copy` takes one record and answers a bare id, so there the
+    /// SDK sends one call per record ([`Capabilities::copy_returns_list`]).
+    /// A session without a known version does the same (it works
+    /// everywhere). No ids, no call.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Server`] (`MissingError`, `AccessError`, ...); an
+    /// [`Error::Protocol`] when the server answers something other than ids.
+    /// With one call per record, the copies made before a failure remain.
+    pub async fn copy(
+        &self,
+        model: &str,
+        ids: impl IntoIterator<Item = i64>,
+        default: Option<&Value>,
+    ) -> Result<Vec<i64>, Error> {
+        let ids: Vec<i64> = ids.into_iter().collect();
+        let mut kwargs = Map::new();
+        if let Some(default) = default {
+            kwargs.insert("default".into(), to_object(model, default)?);
+        }
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch = self
+            .capabilities()
+            .is_some_and(Capabilities::copy_returns_list);
+        if batch || ids.len() == 1 {
+            return self.copy_call(model, &ids, kwargs).await;
+        }
+        let mut copies = Vec::with_capacity(ids.len());
+        for id in ids {
+            copies.extend(self.copy_call(model, &[id], kwargs.clone()).await?);
+        }
+        Ok(copies)
+    }
+
+    /// One `copy` call; its answer (a bare id up to 17, a list from 18) as
+    /// ids, one per record copied.
+    async fn copy_call(&self, model: &str, ids: &[i64], kwargs: Map) -> Result<Vec<i64>, Error> {
+        let answer: Value = self
+            .execute(model, "copy", &[json!(ids)], kwargs)
+            .await?
+            .decode(model)?;
+        let copies: Option<Vec<i64>> = match &answer {
+            Value::Number(n) => n.as_i64().map(|id| vec![id]),
+            Value::Array(list) => list.iter().map(Value::as_i64).collect(),
+            _ => None,
+        };
+        match copies {
+            Some(copies) if copies.len() == ids.len() => Ok(copies),
+            _ => Err(Error::from(ProtocolError::new(
+                format!(
+                    "{model}.copy of {} records returned something other than {} ids",
+                    ids.len(),
+                    ids.len()
+                ),
+                answer.to_string().as_bytes(),
+            ))),
+        }
+    }
+
     /// Write the same values on these records.
     ///
     /// # Errors
