@@ -82,6 +82,27 @@ async fn the_version_and_capabilities_come_from_common_version() {
 }
 
 #[tokio::test]
+async fn the_web_session_reads_the_version_from_the_session_info() {
+    for (major, recorded) in [(16, "16.0-20240327"), (17, "17.0-20240709"), (18, "18.0")] {
+        let login = Fixture::load_from(&dir(major), "web_session_authenticate");
+        let server = ReplayServer::start([Canned::from_fixture(&login)]).await;
+        let session = Client::builder(&server.url)
+            .database(format!("odoo{major}"))
+            .transport(Transport::WebSession)
+            .build()
+            .unwrap()
+            .login("admin", "admin")
+            .await
+            .unwrap();
+        let version = session.server_version().unwrap();
+        assert_eq!(version.server_version, recorded);
+        assert_eq!(version.major(), Some(major));
+        assert_eq!(version.to_string(), format!("{major}.0"));
+        assert_eq!(session.capabilities().unwrap().major(), major);
+    }
+}
+
+#[tokio::test]
 async fn copy_returns_ids_on_every_version() {
     // 16 and 17 answer a bare id, 18 a list: the SDK returns a list.
     for (major, expected) in [(16, 29), (17, 29), (18, 29)] {

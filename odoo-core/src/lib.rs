@@ -9,6 +9,8 @@
 //! - [`value`]: many2one, dates, binary and x2many commands; [`decode`] reads
 //!   rows into your types with Odoo's rules (`false` is `None`).
 //! - [`Error`]: one error type; each variant says what to do next.
+//! - [`ServerVersion`] and [`Capabilities`]: what differs between Odoo 16, 17,
+//!   18 and 19, read once from `server_version_info`.
 #![deny(missing_docs)]
 
 mod calls;
