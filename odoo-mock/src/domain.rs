@@ -128,6 +128,20 @@ fn syntax_error(domain: &Value) -> Fault {
 }
 
 fn parse_leaf(schema: &Schema, model: &str, leaf: &[Value]) -> Result<Node, Fault> {
+    let legacy = crate::version::of(schema.version).legacy_domain_leaves;
+    if legacy && leaf.len() != 3 {
+        return Err(invalid_leaf(leaf));
+    }
+    if legacy
+        && leaf[1]
+            .as_str()
+            .is_some_and(|op| op.eq_ignore_ascii_case("any") || op.eq_ignore_ascii_case("not any"))
+    {
+        if leaf[2].is_array() {
+            return Err(Fault::type_error("unhashable type: 'list'"));
+        }
+        return Err(invalid_leaf(leaf));
+    }
     if leaf.len() < 3 {
         return Err(Fault::value_error(format!(
             "not enough values to unpack (expected 3, got {})",

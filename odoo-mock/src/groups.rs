@@ -149,6 +149,7 @@ pub fn read_group(
 ) -> Result<Value, Fault> {
     let meta = env.meta(model)?;
     rules::check_model_access(env.schema, env.store, &env.user, model, Perm::Read)?;
+    let legacy = crate::version::of(env.schema.version).legacy_read_group;
     let mut gb: Vec<GroupBy> = Vec::new();
     let specs: Vec<String> = match groupby {
         Value::String(s) => vec![s.clone()],
@@ -169,6 +170,9 @@ pub fn read_group(
         let gran = match (f.ttype.as_str(), gran) {
             ("date" | "datetime", Some(g)) => {
                 if !GRANULARITIES.contains(&g.as_str()) {
+                    if legacy {
+                        return Err(Fault::key_error(&g));
+                    }
                     return Err(Fault::value_error(format!(
                         "Granularity specification isn't correct: '{g}'"
                     )));
@@ -194,13 +198,21 @@ pub fn read_group(
     };
     // aggregates
     let mut aggs: Vec<Agg> = Vec::new();
-    let field_specs: Vec<String> = match fields {
+    let mut field_specs: Vec<String> = match fields {
         Value::Array(a) => a
             .iter()
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect(),
         _ => vec![],
     };
+    if legacy && field_specs.is_empty() {
+        field_specs = meta
+            .fields
+            .iter()
+            .filter(|(_, f)| f.store)
+            .map(|(name, _)| name.clone())
+            .collect();
+    }
     for spec in field_specs {
         let (key, field, func) = if let Some((alias, rest)) = spec.split_once(':') {
             if let Some((func, inner)) = rest.split_once('(') {
@@ -227,6 +239,11 @@ pub fn read_group(
             (spec.clone(), spec.clone(), "sum".to_string())
         };
         if !AGGREGATES.contains(&func.as_str()) {
+            if legacy {
+                return Err(Fault::user_error(format!(
+                    "Invalid aggregation function '{func}'."
+                )));
+            }
             return Err(Fault::value_error(format!(
                 "Invalid aggregate method '{func}' for '{spec}'."
             )));
@@ -234,6 +251,11 @@ pub fn read_group(
         if field != "id" && meta.field(&field).is_none() {
             return Err(Fault::value_error(format!(
                 "Invalid field '{field}' on model '{model}'"
+            )));
+        }
+        if legacy && aggs.iter().any(|a| a.key == key) {
+            return Err(Fault::user_error(format!(
+                "Output name '{key}' is used twice."
             )));
         }
         aggs.retain(|a| a.key != key);
@@ -367,7 +389,14 @@ pub fn read_group(
                     }
                 })
                 .collect();
-            row.insert(a.key.clone(), aggregate(&a.func, &values));
+            let float = meta
+                .field(&a.field)
+                .is_some_and(|f| matches!(f.ttype.as_str(), "float" | "monetary"));
+            row.insert(a.key.clone(), aggregate(&a.func, &values, float));
+        }
+        if legacy {
+            // 16: the group's terms, then the search domain
+            gdom.rotate_left(1);
         }
         let mut dom = and_domains(gdom);
         if dom.is_empty() {
@@ -459,9 +488,11 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
     }
 }
 
-fn aggregate(func: &str, values: &[Value]) -> Value {
+/// `float`: the field is a float or monetary one (its sums are floats even
+/// when the stored values are whole numbers).
+fn aggregate(func: &str, values: &[Value], float: bool) -> Value {
     let nums: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
-    let ints = values.iter().all(|v| v.is_i64() || !truthy(v));
+    let ints = !float && values.iter().all(|v| v.is_i64() || !truthy(v));
     let num = |x: f64| {
         if ints && x.fract() == 0.0 {
             json!(x as i64)

@@ -525,7 +525,7 @@ fn dispatch(
                 ],
                 args,
                 kwargs,
-                Some("BaseModel._read_format"),
+                Some(differences.search_read_kwargs_owner),
             )?;
             let fields = b.fields("fields");
             // 17+ check the fields first; 16 searches, and reads nothing when nothing matches.

@@ -56,6 +56,19 @@ pub struct Differences {
     pub json2_probe: Json2Probe,
     /// `/web/session/destroy` clears the `cids` cookie (17+; 16 has none).
     pub destroy_clears_cids: bool,
+    /// The function named in `search_read`'s TypeError for an unknown keyword
+    /// argument (16 `BaseModel.read`, 17+ `BaseModel._read_format`).
+    pub search_read_kwargs_owner: &'static str,
+    /// 16's domain leaves: a leaf that is not a triple is "Invalid leaf (...)"
+    /// (17+ unpack it: "not enough values to unpack ..."), and the `any`
+    /// operator does not exist (its list operand is "unhashable type: 'list'").
+    pub legacy_domain_leaves: bool,
+    /// 16's read_group: no `fields` aggregates every stored numeric field;
+    /// two aggregates named alike are UserError "Output name '...' is used
+    /// twice."; an unknown aggregate is UserError "Invalid aggregation
+    /// function '...'."; an unknown granularity is KeyError; a group's
+    /// `__domain` puts the group's terms before the search domain.
+    pub legacy_read_group: bool,
 }
 
 static V16: Differences = Differences {
@@ -75,6 +88,9 @@ static V16: Differences = Differences {
     not_found_cookie_sets: 1,
     json2_probe: Json2Probe::NotFoundPage,
     destroy_clears_cids: false,
+    search_read_kwargs_owner: "BaseModel.read",
+    legacy_domain_leaves: true,
+    legacy_read_group: true,
 };
 
 static V17: Differences = Differences {
@@ -88,6 +104,9 @@ static V17: Differences = Differences {
     not_found_cookie_sets: 1,
     json2_probe: Json2Probe::NotFoundPage,
     destroy_clears_cids: true,
+    search_read_kwargs_owner: "BaseModel._read_format",
+    legacy_domain_leaves: false,
+    legacy_read_group: false,
 };
 
 static V18: Differences = Differences {
@@ -101,6 +120,9 @@ static V18: Differences = Differences {
     not_found_cookie_sets: 2,
     json2_probe: Json2Probe::LoginRedirect,
     destroy_clears_cids: true,
+    search_read_kwargs_owner: "BaseModel._read_format",
+    legacy_domain_leaves: false,
+    legacy_read_group: false,
 };
 
 /// The differences of `version` (0, unknown, is 18; below 16 is 16, above 19 is 19).

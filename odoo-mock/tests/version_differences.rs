@@ -411,3 +411,157 @@ async fn the_404_page_json2_probe_and_session_destroy() {
         assert_eq!(cookie_names(&r), destroy, "{v}");
     }
 }
+
+#[test]
+fn domains_of_16_have_triples_only_and_no_any() {
+    let db16 = db(16);
+    assert_eq!(
+        err(
+            &db16,
+            "admin",
+            "sale.order",
+            "search",
+            json!([[["state", "="]]]),
+            json!({})
+        ),
+        (
+            "builtins.ValueError".into(),
+            "Invalid leaf ('state', '=')".into()
+        )
+    );
+    let any = json!([[["order_line", "any", [["product_id", "=", 36]]]]]);
+    let fields = json!({"fields": ["name"]});
+    assert_eq!(
+        err(
+            &db16,
+            "admin",
+            "sale.order",
+            "search_read",
+            any.clone(),
+            fields.clone()
+        ),
+        (
+            "builtins.TypeError".into(),
+            "unhashable type: 'list'".into()
+        )
+    );
+    ok(&db(17), "admin", "sale.order", "search_read", any, fields);
+    assert_eq!(
+        err(
+            &db(17),
+            "admin",
+            "sale.order",
+            "search",
+            json!([[["state", "="]]]),
+            json!({})
+        )
+        .1,
+        "not enough values to unpack (expected 3, got 2)"
+    );
+    // an unknown keyword argument of search_read
+    assert_eq!(
+        err(
+            &db16,
+            "admin",
+            "res.partner",
+            "search_read",
+            json!([[]]),
+            json!({"no_such_kwarg": 1})
+        ),
+        (
+            "builtins.TypeError".into(),
+            "BaseModel.read() got an unexpected keyword argument 'no_such_kwarg'".into()
+        )
+    );
+}
+
+#[test]
+fn read_group_of_16() {
+    let db16 = db(16);
+    let rg =
+        |args: Value, kwargs: Value| err(&db16, "admin", "sale.order", "read_group", args, kwargs);
+    assert_eq!(
+        rg(
+            json!([
+                [],
+                ["amount_total:avg", "amount_total:max", "amount_untaxed:min"],
+                ["user_id"]
+            ]),
+            json!({"lazy": false})
+        ),
+        (
+            "odoo.exceptions.UserError".into(),
+            "Output name 'amount_total' is used twice.".into()
+        )
+    );
+    assert_eq!(
+        rg(json!([[], ["amount_total:median"], ["state"]]), json!({})),
+        (
+            "odoo.exceptions.UserError".into(),
+            "Invalid aggregation function 'median'.".into()
+        )
+    );
+    assert_eq!(
+        rg(
+            json!([[], ["amount_total:sum"], ["date_order:fortnight"]]),
+            json!({})
+        ),
+        ("builtins.KeyError".into(), "fortnight".into())
+    );
+    // no fields: every stored numeric field is summed (as floats)
+    let groups = ok(
+        &db16,
+        "admin",
+        "sale.order",
+        "read_group",
+        json!([[], [], ["user_id"]]),
+        json!({}),
+    );
+    for g in groups.as_array().unwrap() {
+        for k in [
+            "currency_rate",
+            "amount_untaxed",
+            "amount_tax",
+            "amount_total",
+        ] {
+            assert!(g[k].is_f64(), "{k}: {g}");
+        }
+        assert!(g.get("id").is_none());
+    }
+    let groups = ok(
+        &db(18),
+        "admin",
+        "sale.order",
+        "read_group",
+        json!([[], [], ["user_id"]]),
+        json!({}),
+    );
+    assert!(groups[0].get("amount_total").is_none(), "{groups}");
+    // a date group's __domain: the group's terms first on 16
+    let args = json!([
+        [["id", "in", [21, 22]]],
+        ["amount_total:sum"],
+        ["date_order:day"]
+    ]);
+    let groups = ok(
+        &db16,
+        "admin",
+        "sale.order",
+        "read_group",
+        args.clone(),
+        json!({"lazy": false}),
+    );
+    let d = &groups[0]["__domain"];
+    assert_eq!(d[0], json!("&"), "{d}");
+    assert_eq!(d[1], json!("&"), "{d}");
+    assert_eq!(d[4], json!(["id", "in", [21, 22]]), "{d}");
+    let groups = ok(
+        &db(18),
+        "admin",
+        "sale.order",
+        "read_group",
+        args,
+        json!({"lazy": false}),
+    );
+    assert_eq!(groups[0]["__domain"][1], json!(["id", "in", [21, 22]]));
+}
