@@ -335,7 +335,12 @@ pub fn read_group(
                         sort_vals.push(json!(s.to_string()));
                     }
                     None => {
+                        // an unset date: the group's `__range` entry is false
                         row.insert(g.spec.clone(), Value::Bool(false));
+                        let entry = row.entry("__range_entry").or_insert_with(|| json!([]));
+                        if let Value::Array(a) = entry {
+                            a.push(json!([g.spec]));
+                        }
                         gdom.push(vec![json!([g.field, "=", false])]);
                         sort_vals.push(json!(""));
                     }
@@ -455,10 +460,14 @@ pub fn read_group(
             if let Some(Value::Array(entries)) = r.remove("__range_entry") {
                 let mut range = Map::new();
                 for e in entries {
-                    if let (Some(k), Some(from), Some(to)) =
-                        (e.get(0).and_then(Value::as_str), e.get(1), e.get(2))
-                    {
-                        range.insert(k.to_string(), json!({"from": from, "to": to}));
+                    match (e.get(0).and_then(Value::as_str), e.get(1), e.get(2)) {
+                        (Some(k), Some(from), Some(to)) => {
+                            range.insert(k.to_string(), json!({"from": from, "to": to}));
+                        }
+                        (Some(k), None, None) => {
+                            range.insert(k.to_string(), Value::Bool(false));
+                        }
+                        _ => {}
                     }
                 }
                 r.insert("__range".into(), Value::Object(range));

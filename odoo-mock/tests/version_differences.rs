@@ -565,3 +565,26 @@ fn read_group_of_16() {
     );
     assert_eq!(groups[0]["__domain"][1], json!(["id", "in", [21, 22]]));
 }
+
+/// Recorded on 16 (`jsonrpc_read_group_date_granularities`, orders without a
+/// validity date): the `__range` of an unset date group is `false`.
+#[test]
+fn an_unset_date_group_has_a_false_range() {
+    let args = json!([
+        [["state", "=", "sale"]],
+        ["amount_total:sum"],
+        ["date_order:year", "validity_date:week", "date_order:day"]
+    ]);
+    let groups = ok(
+        &db(16),
+        "admin",
+        "sale.order",
+        "read_group",
+        args,
+        json!({"lazy": false}),
+    );
+    let g = &groups[0];
+    assert_eq!(g["validity_date:week"], json!(false), "{g}");
+    assert_eq!(g["__range"]["validity_date:week"], json!(false), "{g}");
+    assert!(g["__range"]["date_order:year"]["from"].is_string(), "{g}");
+}
