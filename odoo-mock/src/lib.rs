@@ -17,7 +17,10 @@
 //!   ([`MockServerBuilder::odoo_version`]), see [`protocol::json2`].
 //!
 //! It evaluates domains, orders, x2many commands, model ACLs and record
-//! rules, and answers with Odoo's own wire shapes and exceptions. Every model
+//! rules, and answers with Odoo's own wire shapes and exceptions. What a
+//! version answers differently (16/17's `copy`, `name_get`, missing methods,
+//! context `lang`, read_group and domain errors, 404 page, ...) is one table,
+//! [`version::Differences`]. Every model
 //! call is logged ([`MockServer::calls`], with its protocol).
 //!
 //! ```no_run
