@@ -55,6 +55,19 @@ const TRANSPORTS: [Transport; 4] = [
     Transport::Json2,
 ];
 
+/// The server for `transport`; `None` (and a line saying why) when this
+/// transport cannot run against it.
+async fn target(transport: Transport) -> Option<Target> {
+    let t = Target::with_transport(transport).await;
+    match t.skip_reason() {
+        Some(why) => {
+            eprintln!("skipped over {}: {why}", transport.name());
+            None
+        }
+        None => Some(t),
+    }
+}
+
 /// `fields_get` calls per (uid, model) that the embedded server saw.
 fn fields_get_counts(mock: &odoo_mock::MockServer) -> BTreeMap<(i64, String), usize> {
     let mut counts = BTreeMap::new();
@@ -69,11 +82,9 @@ fn fields_get_counts(mock: &odoo_mock::MockServer) -> BTreeMap<(i64, String), us
 #[tokio::test]
 async fn restricted_option_fields_read_as_none_for_alice_and_as_values_for_admin() {
     for transport in TRANSPORTS {
-        let t = Target::with_transport(transport).await;
-        if let Some(why) = t.skip_reason() {
-            eprintln!("skipped over {}: {why}", transport.name());
+        let Some(t) = target(transport).await else {
             continue;
-        }
+        };
         let alice = t.login("alice").await;
         let admin = t.login("admin").await;
 
@@ -125,11 +136,9 @@ async fn restricted_option_fields_read_as_none_for_alice_and_as_values_for_admin
 #[tokio::test]
 async fn a_required_field_the_user_may_not_read_fails_before_anything_is_sent() {
     for transport in TRANSPORTS {
-        let t = Target::with_transport(transport).await;
-        if let Some(why) = t.skip_reason() {
-            eprintln!("skipped over {}: {why}", transport.name());
+        let Some(t) = target(transport).await else {
             continue;
-        }
+        };
         let alice = t.login("alice").await;
         if let Some(mock) = &t.mock {
             mock.clear_calls();
@@ -276,11 +285,9 @@ struct OrderWritingARestrictedField {
 #[tokio::test]
 async fn writing_a_field_the_user_may_not_write_gets_odoos_access_error() {
     for transport in TRANSPORTS {
-        let t = Target::with_transport(transport).await;
-        if let Some(why) = t.skip_reason() {
-            eprintln!("skipped over {}: {why}", transport.name());
+        let Some(t) = target(transport).await else {
             continue;
-        }
+        };
         let alice = t.login("alice").await;
         let mut order = OrderWritingARestrictedField::search(&alice)
             .first()

@@ -255,7 +255,7 @@ impl Client {
                 )));
             }
         };
-        self.log_chosen(&session);
+        self.logged_in(&session);
         Ok(session)
     }
 
@@ -308,11 +308,12 @@ impl Client {
                 )));
             }
         };
-        self.log_chosen(&session);
+        self.logged_in(&session);
         Ok(session)
     }
 
-    fn log_chosen(&self, session: &Session) {
+    /// What every successful login does last.
+    fn logged_in(&self, session: &Session) {
         // A new login may come with new groups: learn again what the user
         // may read (every session of the user shares that knowledge).
         self.inner.field_access.forget(session.uid());
