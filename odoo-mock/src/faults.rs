@@ -101,6 +101,26 @@ impl Fault {
         f
     }
 
+    /// werkzeug's `NotFound`, as the web client's `call_kw` raises it for a
+    /// model the registry does not hold (JSON-RPC code 404, no `args`).
+    pub fn not_found() -> Fault {
+        Fault {
+            name: "werkzeug.exceptions.NotFound".into(),
+            message: "404 Not Found: The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.".into(),
+            arguments: Vec::new(),
+            code: 404,
+        }
+    }
+
+    /// The JSON-RPC error's own message, by its code.
+    fn envelope_message(&self) -> &'static str {
+        match self.code {
+            100 => "Odoo Session Expired",
+            404 => "404: Not Found",
+            _ => "Odoo Server Error",
+        }
+    }
+
     /// Is this an `odoo.exceptions.AccessDenied`?
     pub fn is_access_denied(&self) -> bool {
         self.name == "odoo.exceptions.AccessDenied"
@@ -143,12 +163,12 @@ impl Fault {
         if version < 19 {
             return self.jsonrpc_error();
         }
-        let code = if self.code == 100 { 100 } else { 0 };
-        let message = if self.code == 100 {
-            "Odoo Session Expired"
+        let code = if matches!(self.code, 100 | 404) {
+            self.code
         } else {
-            "Odoo Server Error"
+            0
         };
+        let message = self.envelope_message();
         let debug = if self.is_access_denied() {
             self.exception_only()
         } else {
@@ -176,12 +196,7 @@ impl Fault {
 
     /// The `error` object of a JSON-RPC error response.
     pub fn jsonrpc_error(&self) -> Value {
-        let message = if self.code == 100 {
-            "Odoo Session Expired"
-        } else {
-            "Odoo Server Error"
-        };
-        json!({"code": self.code, "message": message, "data": self.data()})
+        json!({"code": self.code, "message": self.envelope_message(), "data": self.data()})
     }
 }
 

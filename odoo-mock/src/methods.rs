@@ -29,7 +29,6 @@ pub struct Env<'a> {
     pub context: Map<String, Value>,
 }
 
-/// A sort key component.
 #[cfg(test)]
 mod tests {
     #[test]
@@ -39,8 +38,20 @@ mod tests {
             "889c74d39f25ee3228747fe97fba28b9732e0920"
         );
     }
+
+    #[test]
+    fn html_is_sanitized_as_odoo_stores_plain_text() {
+        use super::sanitize_html as s;
+        assert_eq!(s("note by alice"), "<p>note by alice</p>");
+        assert_eq!(s("fish & chips > 2"), "<p>fish &amp; chips &gt; 2</p>");
+        assert_eq!(s("caf&eacute;"), "<p>caf&eacute;</p>");
+        assert_eq!(s("a <b>bold</b> word"), "<p>a <b>bold</b> word</p>");
+        assert_eq!(s("<p>kept</p>"), "<p>kept</p>");
+        assert_eq!(s(""), "");
+    }
 }
 
+/// A sort key component.
 #[derive(Debug, Clone, PartialEq, PartialOrd)]
 enum Key {
     Num(f64),
@@ -702,6 +713,11 @@ impl Env<'_> {
                 v => v.clone(),
             }),
             "boolean" => Ok(Value::Bool(truthy(v))),
+            "html" => Ok(match v {
+                Value::String(s) => Value::String(sanitize_html(s)),
+                Value::Null => Value::Bool(false),
+                v => v.clone(),
+            }),
             "binary" => {
                 if field.starts_with("image_") && truthy(v) {
                     if let Some(s) = v.as_str() {
@@ -1661,4 +1677,38 @@ pub fn display_name(schema: &Schema, store: &Store, model: &str, id: i64) -> Str
 /// Is `v` an empty stored value? (re-export for protocol modules)
 pub fn value_is_empty(v: &Value) -> bool {
     is_empty(v)
+}
+
+/// What Odoo's `html_sanitize` makes of a value written to an html field.
+/// Its HTML parser (libxml2, through lxml) wraps text that does not start
+/// with an element in a paragraph: `note by alice` is stored, and read
+/// back, as `<p>note by alice</p>`, with `&` escaped. Markup that starts
+/// with an element is kept as it came: the mock does not strip tags or
+/// attributes the way Odoo's cleaner does.
+pub(crate) fn sanitize_html(value: &str) -> String {
+    let trimmed = value.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('<') {
+        return value.to_string();
+    }
+    let mut escaped = String::with_capacity(value.len() + 8);
+    let mut rest = value;
+    // Escape bare ampersands in the text; entities already written stay.
+    while let Some(at) = rest.find('&') {
+        escaped.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let is_entity = tail[1..].find(';').is_some_and(|end| {
+            end > 0
+                && tail[1..=end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '#')
+        });
+        escaped.push_str(if is_entity { "&" } else { "&amp;" });
+        rest = &tail[1..];
+    }
+    escaped.push_str(rest);
+    if !value.contains('<') {
+        // Plain text: lxml writes `>` in text as an entity.
+        escaped = escaped.replace('>', "&gt;");
+    }
+    format!("<p>{escaped}</p>")
 }

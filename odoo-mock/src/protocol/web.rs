@@ -293,6 +293,12 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
                 _ => Map::new(),
             };
             db.record_call("web", s.uid, model, method, &args, &kwargs);
+            if !db.has_model(model) {
+                // Real 16-19 answer werkzeug's NotFound here, not the
+                // "Object ... doesn't exist" of the RPC services.
+                let f = Fault::not_found();
+                return Reply::json(200, &jsonrpc::error_for(version, &id, &f));
+            }
             let result = super::check_context_19(version, &kwargs)
                 .and_then(|()| db.execute_kw(s.uid, model, method, args, kwargs));
             let envelope = match result {
