@@ -2,6 +2,7 @@
 //! comparison, and the choice between the embedded server and a real Odoo.
 #![allow(dead_code, missing_docs)]
 
+pub mod live;
 pub mod replay;
 pub mod shape;
 pub mod target;

@@ -31,8 +31,25 @@ pub struct Target {
     pub transport: Transport,
     /// The Odoo major version the server speaks.
     pub odoo_version: u32,
+    /// The version the test asked for (a real server may be another).
+    pub wanted_version: u32,
     /// Keeps the embedded server running while the target lives.
     pub mock: Option<MockServer>,
+}
+
+tokio::task_local! {
+    /// A server that every [`Target`] made in the current task treats as a
+    /// real Odoo: tests/a_full_run_leaves_no_trace.rs runs the whole live
+    /// suite against one embedded server this way.
+    pub static SHARED: Shared;
+}
+
+/// A running server to use as if it were a real one.
+#[derive(Debug, Clone)]
+pub struct Shared {
+    pub url: String,
+    pub database: String,
+    pub odoo_version: u32,
 }
 
 impl Target {
@@ -42,15 +59,42 @@ impl Target {
     }
 
     /// The server for this test: prints which one, so the output says it.
-    /// JSON-2 needs Odoo 19: the embedded server then imitates 19.
+    /// JSON-2 needs Odoo 19: the embedded server then imitates 19, else 18.
     pub async fn with_transport(transport: Transport) -> Target {
+        let version = if transport == Transport::Json2 {
+            19
+        } else {
+            18
+        };
+        Target::for_version(transport, version).await
+    }
+
+    /// The server for this test, the embedded one imitating Odoo `version`.
+    /// A real server is what it is: its version comes from `ODOO_VERSION` or
+    /// from the server, and [`Target::skip_reason`] says when it is not
+    /// `version`.
+    pub async fn for_version(transport: Transport, version: u32) -> Target {
+        if let Ok(shared) = SHARED.try_with(Shared::clone) {
+            return Target {
+                url: shared.url,
+                database: shared.database,
+                live: true,
+                transport,
+                odoo_version: shared.odoo_version,
+                wanted_version: version,
+                mock: None,
+            };
+        }
         match std::env::var("ODOO_URL") {
             Ok(url) if !url.is_empty() => {
                 let database = std::env::var("ODOO_DB").unwrap_or_else(|_| "odoo18".into());
-                let odoo_version = std::env::var("ODOO_VERSION")
-                    .ok()
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(18);
+                let odoo_version = match std::env::var("ODOO_VERSION") {
+                    Ok(v) => match v.trim().parse::<u32>() {
+                        Ok(n @ 16..=19) => n,
+                        _ => panic!("ODOO_VERSION is 16, 17, 18 or 19, not {v:?}"),
+                    },
+                    Err(_) => detect_version(&url, &database).await,
+                };
                 eprintln!(
                     "[odoo-rs tests] against a REAL Odoo {odoo_version} at {url}, database {database}, over {}",
                     transport.name()
@@ -61,22 +105,18 @@ impl Target {
                     live: true,
                     transport,
                     odoo_version,
+                    wanted_version: version,
                     mock: None,
                 }
             }
             _ => {
-                let odoo_version = if transport == Transport::Json2 {
-                    19
-                } else {
-                    18
-                };
-                let mut builder = MockServer::builder().odoo_version(odoo_version);
+                let mut builder = MockServer::builder().odoo_version(version);
                 for login in ["admin", "alice", "bob"] {
                     builder = builder.api_key(login, mock_api_key(login));
                 }
                 let mock = builder.start().await.expect("start the embedded odoo-mock");
                 eprintln!(
-                    "[odoo-rs tests] against the embedded odoo-mock (Odoo {odoo_version}) at {}, over {} (set ODOO_URL for a real Odoo)",
+                    "[odoo-rs tests] against the embedded odoo-mock (Odoo {version}) at {}, over {} (set ODOO_URL for a real Odoo)",
                     mock.url(),
                     transport.name()
                 );
@@ -85,7 +125,8 @@ impl Target {
                     database: mock.database().to_owned(),
                     live: false,
                     transport,
-                    odoo_version,
+                    odoo_version: version,
+                    wanted_version: version,
                     mock: Some(mock),
                 }
             }
@@ -108,7 +149,7 @@ impl Target {
     /// The API key of a demo user, when known (`ODOO_API_KEY_<LOGIN>` on a
     /// real server).
     pub fn api_key(&self, login: &str) -> Option<String> {
-        if self.live {
+        if self.live && SHARED.try_with(|_| ()).is_err() {
             std::env::var(format!("ODOO_API_KEY_{}", login.to_uppercase())).ok()
         } else {
             Some(mock_api_key(login))
@@ -123,11 +164,7 @@ impl Target {
 
     /// admin's API key, when known.
     pub fn admin_api_key(&self) -> Option<String> {
-        if self.live {
-            std::env::var("ODOO_API_KEY_ADMIN").ok()
-        } else {
-            Some(MOCK_ADMIN_API_KEY.to_owned())
-        }
+        self.api_key("admin")
     }
 
     /// Log a demo user in the way this transport takes: a password, or an
@@ -147,10 +184,16 @@ impl Target {
     /// Whether the tests for this transport can run here (JSON-2 on a real
     /// server needs Odoo 19 and the users' API keys).
     pub fn skip_reason(&self) -> Option<String> {
+        if self.odoo_version != self.wanted_version {
+            return Some(format!(
+                "this test is for Odoo {}; the server is Odoo {}",
+                self.wanted_version, self.odoo_version
+            ));
+        }
+        if self.uses_api_keys() && self.odoo_version < 19 {
+            return Some("JSON-2 needs Odoo 19".into());
+        }
         if self.live && self.uses_api_keys() {
-            if self.odoo_version < 19 {
-                return Some("JSON-2 needs Odoo 19: set ODOO_VERSION=19".into());
-            }
             for login in ["admin", "alice", "bob"] {
                 if self.api_key(login).is_none() {
                     return Some(format!(
@@ -161,5 +204,23 @@ impl Target {
             }
         }
         None
+    }
+}
+
+/// The major version a real server reports (`server_version_info`).
+async fn detect_version(url: &str, database: &str) -> u32 {
+    let client = Client::builder(url)
+        .database(database)
+        .build()
+        .expect("client for ODOO_URL");
+    let version = client
+        .version()
+        .await
+        .unwrap_or_else(|e| panic!("read the version of the Odoo at {url}: {e}"));
+    match version.major() {
+        Some(n @ 16..=19) => n,
+        _ => panic!(
+            "the Odoo at {url} is {version}; the suite knows 16 to 19 (set ODOO_VERSION to force one)"
+        ),
     }
 }
