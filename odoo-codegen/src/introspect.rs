@@ -186,7 +186,8 @@ pub async fn introspect_with_progress(
 
     let selection_ids: Vec<i64> = field_rows
         .iter()
-        .filter(|r| r.get("ttype").and_then(Value::as_str) == Some("selection"))
+        // Reference fields keep their choices of model in the same table.
+        .filter(|r| has_selection(r.get("ttype").and_then(Value::as_str)))
         .filter_map(|r| r.get("id").and_then(Value::as_i64))
         .collect();
     progress(Step::Selections(selection_ids.len()));
@@ -224,7 +225,7 @@ pub async fn introspect_with_progress(
     for mut row in field_rows {
         let id = row.remove("id").and_then(|v| v.as_i64());
         let mut def: FieldDef = from_row("ir.model.fields", row)?;
-        if def.ttype == "selection" {
+        if has_selection(Some(def.ttype.as_str())) {
             let mut values = id.and_then(|id| selections.remove(&id)).unwrap_or_default();
             values.sort_by(|a, b| a.sequence.cmp(&b.sequence).then(a.value.cmp(&b.value)));
             def.selection = Some(values);
@@ -254,6 +255,12 @@ pub async fn introspect_with_progress(
     };
     schema.sort();
     Ok(schema)
+}
+
+/// Whether `ir.model.fields.selection` holds values for fields of this type:
+/// `selection` fields and `reference` fields (whose values are models).
+fn has_selection(ttype: Option<&str>) -> bool {
+    matches!(ttype, Some("selection" | "reference"))
 }
 
 /// The `wanted` columns that `model` has on this server (an older Odoo

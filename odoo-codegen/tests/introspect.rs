@@ -117,3 +117,73 @@ async fn a_user_without_access_is_told_to_use_an_administrator() {
         Err(err) => assert!(err.to_string().contains("administrator"), "{err}"),
     }
 }
+
+/// A reference field keeps its choices of model: `ir.model.fields.selection`
+/// holds them for reference fields as for selection fields (the 18 schema
+/// file has them on 8 fields, such as `ir.ui.menu.action`).
+#[tokio::test]
+async fn a_reference_field_keeps_its_selection() {
+    use serde_json::json;
+    let server = odoo_mock::MockServer::start().await.unwrap();
+    let session = admin(&server).await;
+    // A custom reference field on sale.order, made as Odoo makes one: an
+    // `ir.model.fields` record and its selection values.
+    let model_id = session
+        .search("ir.model", odoo_core::field("model").eq("sale.order"))
+        .await
+        .unwrap()[0];
+    let field_id = session
+        .create(
+            "ir.model.fields",
+            &json!({
+                "model_id": model_id,
+                "model": "sale.order",
+                "name": "x_source_document",
+                "field_description": "Source Document",
+                "ttype": "reference",
+                "state": "manual",
+            }),
+        )
+        .await
+        .unwrap();
+    for (sequence, (value, name)) in [
+        ("account.move", "Journal Entry"),
+        ("sale.order", "Sales Order"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        session
+            .create(
+                "ir.model.fields.selection",
+                &json!({"field_id": field_id, "value": value, "name": name, "sequence": sequence}),
+            )
+            .await
+            .unwrap();
+    }
+    let schema = introspect(
+        &session,
+        &ModelSelection::Only(["sale.order".to_owned()].into()),
+    )
+    .await
+    .unwrap();
+    let field = schema.models[0]
+        .fields
+        .iter()
+        .find(|f| f.name == "x_source_document")
+        .expect("the custom field is dumped");
+    let values: Vec<(&str, &str)> = field
+        .selection
+        .as_ref()
+        .expect("a reference field's selection is kept")
+        .iter()
+        .map(|v| (v.value.as_str(), v.name.as_str()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("account.move", "Journal Entry"),
+            ("sale.order", "Sales Order")
+        ]
+    );
+}
