@@ -700,6 +700,7 @@ async fn the_server_answers_every_recorded_odoo_19_request_with_the_real_shape()
             live: false,
             transport: odoo::Transport::Json2,
             odoo_version: 19,
+            wanted_version: 19,
             mock: Some(mock),
         }
     };

@@ -3,10 +3,11 @@
 //!
 //! For a real Odoo set `ODOO_URL`, `ODOO_DB`, and the passwords of the demo
 //! users as `ODOO_PASSWORD_ADMIN`, `ODOO_PASSWORD_ALICE`, `ODOO_PASSWORD_BOB`
-//! (each defaults to the login, as on the capture server). `ODOO_API_KEY_ADMIN`
-//! enables the API-key tests. The database must hold the users and orders
-//! described in tests/fixtures/wire/INDEX.md (alice uid 8 with orders 21-23,
-//! bob uid 9 with 24-26, both "Sales / User: Own Documents Only").
+//! (each defaults to the login, as on the capture server). `ODOO_VERSION`
+//! (16-19) is read from the server when unset. `ODOO_API_KEY_<LOGIN>`
+//! enables the API-key and JSON-2 tests. The README says what the database
+//! must hold; tests/support/live.rs learns its ids and undoes what a test
+//! changes.
 
 use odoo::{Client, Transport};
 use odoo_mock::MockServer;

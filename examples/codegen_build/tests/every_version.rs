@@ -25,27 +25,31 @@ struct PartnerWithRequiredCredit {
 }
 
 /// The server for `version`: the embedded one imitating it, or, with
-/// `ODOO_URL` set, that real server when `ODOO_VERSION` is `version` (the
-/// test only reads there). `None`: this version is not the real server's.
+/// `ODOO_URL` set, that real server when its version (`ODOO_VERSION`, else
+/// the server's own answer) is `version` (the test only reads there). `None`: this version is not the real server's.
 async fn start(version: u32) -> Option<(Option<MockServer>, odoo::Client)> {
     if let Ok(url) = std::env::var("ODOO_URL").map(|u| u.trim().to_owned())
         && !url.is_empty()
     {
-        let live: u32 = std::env::var("ODOO_VERSION")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(18);
+        let db = std::env::var("ODOO_DB").unwrap_or_else(|_| format!("odoo{version}"));
+        let client = odoo::Client::builder(&url).database(&db).build().unwrap();
+        // ODOO_VERSION, else what the server says it is.
+        let live: u32 = match std::env::var("ODOO_VERSION") {
+            Ok(v) => v
+                .trim()
+                .parse()
+                .unwrap_or_else(|_| panic!("ODOO_VERSION is 16 to 19, not {v:?}")),
+            Err(_) => client.version().await.unwrap().major().unwrap_or(0),
+        };
         if live != version {
             eprintln!(
                 "[codegen_build] Odoo {version}: skipped, the real server at {url} is Odoo {live}"
             );
             return None;
         }
-        let db = std::env::var("ODOO_DB").unwrap_or_else(|_| format!("odoo{version}"));
         eprintln!(
             "[codegen_build] Odoo {version}: against the REAL server at {url}, database {db}"
         );
-        let client = odoo::Client::builder(url).database(db).build().unwrap();
         return Some((None, client));
     }
     let server = MockServer::builder()
