@@ -419,10 +419,22 @@ impl Env<'_> {
             },
             "binary" => {
                 let mut v = rec.get(field).cloned().unwrap_or(Value::Bool(false));
-                if !truthy(&v)
-                    && meta.model == "res.partner"
-                    && (field.starts_with("image_") || field.starts_with("avatar_"))
-                {
+                // 17+ store a generated avatar in a new user's partner; 16
+                // does not (its `image_*` stay empty: alice and bob were
+                // created as users). Demo partners carry uploaded pictures,
+                // for which the SVG stands in.
+                let users_partner = || {
+                    self.store.tables.get("res.users").is_some_and(|users| {
+                        users.records.iter().any(|(uid, user)| {
+                            *uid > 2 && user.get("partner_id").and_then(as_id) == Some(id)
+                        })
+                    })
+                };
+                let generated = field.starts_with("avatar_")
+                    || (field.starts_with("image_")
+                        && (crate::version::of(self.schema.version).stores_generated_avatar
+                            || !users_partner()));
+                if !truthy(&v) && meta.model == "res.partner" && generated {
                     let name = rec.get("name").and_then(Value::as_str).unwrap_or("");
                     v = json!(avatar_svg(name, id));
                 }

@@ -69,6 +69,9 @@ pub struct Differences {
     /// function '...'."; an unknown granularity is KeyError; a group's
     /// `__domain` puts the group's terms before the search domain.
     pub legacy_read_group: bool,
+    /// A user's partner holds a generated SVG avatar in `image_1920` (17+;
+    /// 16 leaves the image empty and only computes the `avatar_*` fields).
+    pub stores_generated_avatar: bool,
 }
 
 static V16: Differences = Differences {
@@ -91,6 +94,7 @@ static V16: Differences = Differences {
     search_read_kwargs_owner: "BaseModel.read",
     legacy_domain_leaves: true,
     legacy_read_group: true,
+    stores_generated_avatar: false,
 };
 
 static V17: Differences = Differences {
@@ -107,6 +111,7 @@ static V17: Differences = Differences {
     search_read_kwargs_owner: "BaseModel._read_format",
     legacy_domain_leaves: false,
     legacy_read_group: false,
+    stores_generated_avatar: true,
 };
 
 static V18: Differences = Differences {
@@ -123,6 +128,7 @@ static V18: Differences = Differences {
     search_read_kwargs_owner: "BaseModel._read_format",
     legacy_domain_leaves: false,
     legacy_read_group: false,
+    stores_generated_avatar: true,
 };
 
 /// The differences of `version` (0, unknown, is 18; below 16 is 16, above 19 is 19).

@@ -588,3 +588,45 @@ fn an_unset_date_group_has_a_false_range() {
     assert_eq!(g["__range"]["validity_date:week"], json!(false), "{g}");
     assert!(g["__range"]["date_order:year"]["from"].is_string(), "{g}");
 }
+
+/// `jsonrpc_binary_read_no_image`: 17+ store a generated SVG avatar in a new
+/// user's partner; 16 leaves `image_*` empty there (the computed `avatar_*`
+/// fields are generated on every version). Other partners keep a picture.
+#[test]
+fn a_new_users_partner_has_no_stored_image_on_16() {
+    for version in [16, 17, 18, 19] {
+        let db = db(version);
+        let alice_partner = ok(
+            &db,
+            "admin",
+            "res.users",
+            "read",
+            json!([[uid(&db, "alice")]]),
+            json!({"fields": ["partner_id"]}),
+        )[0]["partner_id"][0]
+            .as_i64()
+            .unwrap();
+        let rows = ok(
+            &db,
+            "admin",
+            "res.partner",
+            "read",
+            json!([[alice_partner, 3]]),
+            json!({"fields": ["name", "image_1920", "image_128", "avatar_128"]}),
+        );
+        let (alice, admin) = (&rows[0], &rows[1]);
+        assert_eq!(alice["name"], json!("Alice"), "{version}");
+        if version == 16 {
+            assert_eq!(alice["image_1920"], json!(false), "{version}");
+            assert_eq!(alice["image_128"], json!(false), "{version}");
+        } else {
+            assert!(alice["image_1920"].is_string(), "{version}");
+        }
+        assert!(alice["avatar_128"].is_string(), "{version}: computed");
+        assert!(
+            admin["image_1920"].is_string(),
+            "{version}: {}",
+            admin["name"]
+        );
+    }
+}
