@@ -11,10 +11,9 @@
 //!
 //! [`Client`]: crate::Client
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use serde::de::IgnoredAny;
 use serde_json::json;
 use tokio::sync::OnceCell;
 
@@ -29,21 +28,32 @@ use crate::value::Map;
 pub struct ReadableFields {
     /// `None`: the server would not say (`fields_get` refused by an
     /// `AccessError`), so nothing is filtered and the read itself reports
-    /// what Odoo refuses.
-    fields: Option<BTreeSet<String>>,
+    /// what Odoo refuses. Each field with its type (`many2one`, ...).
+    fields: Option<BTreeMap<String, String>>,
 }
 
 impl ReadableFields {
     /// May the user read `field`? (Always true when the server would not
     /// list the fields.)
     pub fn contains(&self, field: &str) -> bool {
-        self.fields.as_ref().is_none_or(|f| f.contains(field))
+        self.fields.as_ref().is_none_or(|f| f.contains_key(field))
+    }
+
+    /// The field's Odoo type (`char`, `many2one`, ...), when the server
+    /// listed it.
+    pub fn field_type(&self, field: &str) -> Option<&str> {
+        self.fields.as_ref()?.get(field).map(String::as_str)
+    }
+
+    /// Whether the server listed the fields (and their types).
+    pub fn knows_types(&self) -> bool {
+        self.fields.is_some()
     }
 
     /// The readable field names, in order; `None` when the server would not
     /// list them (the user may not read the model at all).
     pub fn names(&self) -> Option<impl Iterator<Item = &str>> {
-        self.fields.as_ref().map(|f| f.iter().map(String::as_str))
+        self.fields.as_ref().map(|f| f.keys().map(String::as_str))
     }
 
     fn unknown() -> Self {
@@ -105,9 +115,9 @@ pub(crate) async fn readable_fields(
         let mut kwargs = Map::new();
         kwargs.insert("attributes".into(), json!(["type"]));
         let reply = session.execute(model, "fields_get", &[], kwargs).await;
-        let fields = match reply.and_then(|r| r.decode::<HashMap<String, IgnoredAny>>(model)) {
+        let fields = match reply.and_then(|r| r.decode::<HashMap<String, TypeOnly>>(model)) {
             Ok(fields) => ReadableFields {
-                fields: Some(fields.into_keys().collect()),
+                fields: Some(fields.into_iter().map(|(k, t)| (k, t.ty)).collect()),
             },
             Err(e) if e.is_access_error() => ReadableFields::unknown(),
             Err(e) => return Err(e),
@@ -116,13 +126,20 @@ pub(crate) async fn readable_fields(
             target: "odoo::fields",
             login = session.login(),
             model,
-            readable = fields.fields.as_ref().map_or(0, BTreeSet::len),
+            readable = fields.fields.as_ref().map_or(0, BTreeMap::len),
             "learned the readable fields"
         );
         Ok(Arc::new(fields))
     })
     .await
     .cloned()
+}
+
+/// One field of a `fields_get` answer asked for its type only.
+#[derive(serde::Deserialize)]
+struct TypeOnly {
+    #[serde(rename = "type", default)]
+    ty: String,
 }
 
 /// The names of `M`'s fields to ask for as the session's user: the readable

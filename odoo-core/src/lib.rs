@@ -90,7 +90,10 @@ pub mod __private {
         Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Slot, Writable,
         deserialize_selection, to_wire,
     };
-    pub use crate::{CallFuture, Domain, Error, Map, New, Query, Record, Result, Session};
+    pub use crate::nested::relation_field;
+    pub use crate::{
+        Browse, BrowseMany, CallFuture, Domain, Error, Map, New, Query, Record, Result, Session,
+    };
     pub use serde;
     pub use serde_json;
 
@@ -101,6 +104,7 @@ pub mod __private {
 
 mod create;
 mod model;
+mod nested;
 mod query;
 mod record;
 
@@ -108,5 +112,6 @@ pub use create::{New, X2Command};
 pub use model::{
     Field, FieldDef, FieldValue, Model, Order, ReadOnly, Ref, Refs, Selection, Writable,
 };
-pub use query::{Pages, Query};
-pub use record::{Record, Relation, decode_rows};
+pub use nested::{Follow, With};
+pub use query::{Pages, Query, RecordStream};
+pub use record::{Browse, BrowseMany, Record, Relation, decode_rows};

@@ -280,9 +280,18 @@ impl<M> Serialize for Ref<M> {
     }
 }
 
-impl<'de, M> Deserialize<'de> for Ref<M> {
+/// `[id, name]` as `read` sends it, or an object as `web_read` does (the
+/// target's row when it is being loaded with
+/// [`Query::with`](crate::Query::with)).
+impl<'de, M: Model> Deserialize<'de> for Ref<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Many2one::deserialize(deserializer).map(Ref::from)
+        let (id, name) =
+            deserializer.deserialize_any(crate::nested::RefVisitor::<M>(PhantomData))?;
+        Ok(Ref {
+            id,
+            name,
+            _target: PhantomData,
+        })
     }
 }
 
@@ -357,9 +366,34 @@ impl<M> Serialize for Refs<M> {
     }
 }
 
-impl<'de, M> Deserialize<'de> for Refs<M> {
+/// A list of ids as `read` sends it, or of objects as `web_read` does (the
+/// targets' rows when they are being loaded with
+/// [`Query::with`](crate::Query::with)).
+impl<'de, M: Model> Deserialize<'de> for Refs<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::<i64>::deserialize(deserializer).map(Refs::new)
+        struct Ids<M>(PhantomData<fn() -> M>);
+        impl<'de, M: Model> serde::de::Visitor<'de> for Ids<M> {
+            type Value = Vec<i64>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list of record ids")
+            }
+            fn visit_seq<S: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<Vec<i64>, S::Error> {
+                let slot = crate::nested::refs_slot::<M>();
+                let mut ids = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(id) =
+                    seq.next_element_seed(crate::nested::RefsElement::<M>(slot, PhantomData))?
+                {
+                    ids.push(id);
+                }
+                Ok(ids)
+            }
+        }
+        deserializer
+            .deserialize_seq(Ids::<M>(PhantomData))
+            .map(Refs::new)
     }
 }
 

@@ -2,14 +2,18 @@
 
 use std::future::IntoFuture;
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::calls::CallFuture;
 use crate::domain::{Domain, Operator};
 use crate::error::Error;
 use crate::model::{Model, Order};
-use crate::record::{Record, Row, ensure_live, records_from_rows};
+use crate::nested::{self, Follow, Nested};
+use crate::record::{Prefetch, Record, Row, ensure_live, records_in};
 use crate::session::Session;
 use crate::value::Map;
 
@@ -24,6 +28,23 @@ use crate::value::Map;
 /// fields, and of those only the ones the session's user may read (see
 /// [`Session::readable_fields`]): an `Option` field the user may not read is
 /// `None`.
+///
+/// [`with`](Query::with) loads relations in the same call, to any depth:
+///
+/// ```no_run
+/// # use odoo_core::{Model, Query, Record, Follow};
+/// # async fn graph<O: Model, L: Model>(
+/// #     query: Query<O>,
+/// #     lines: impl Follow<O> + Clone,
+/// # ) -> odoo_core::Result<()> {
+/// // SaleOrder::search(&s).with(SaleOrder::PARTNER_ID)
+/// //     .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+/// let orders = query.with(lines.clone()).all().await?; // one call on Odoo 17+
+/// for order in &orders {
+///     let _lines = order.fetch(lines.clone()).await?; // no call: loaded
+/// }
+/// # Ok(()) }
+/// ```
 #[must_use = "a query does nothing until it is run"]
 pub struct Query<M> {
     session: Session,
@@ -32,6 +53,7 @@ pub struct Query<M> {
     limit: Option<u64>,
     offset: u64,
     context: Map,
+    with: Vec<Nested>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -44,6 +66,7 @@ impl<M> Clone for Query<M> {
             limit: self.limit,
             offset: self.offset,
             context: self.context.clone(),
+            with: self.with.clone(),
             _model: PhantomData,
         }
     }
@@ -57,6 +80,7 @@ impl<M> std::fmt::Debug for Query<M> {
             .field("order", &self.order)
             .field("limit", &self.limit)
             .field("offset", &self.offset)
+            .field("with", &self.with)
             .finish()
     }
 }
@@ -71,8 +95,20 @@ impl<M: Model> Query<M> {
             limit: None,
             offset: 0,
             context: Map::new(),
+            with: Vec::new(),
             _model: PhantomData,
         }
+    }
+
+    /// Load this relation of the records in the same call, and what it
+    /// nests with [`Field::with`](crate::Field::with): on Odoo 17 and later
+    /// the whole tree is one `web_search_read` with a nested
+    /// specification; on 16, one `read` per level. The targets go into the
+    /// records' prefetch sets: [`Record::fetch`] of a loaded relation sends
+    /// nothing. Each level reads its struct's own fields.
+    pub fn with(mut self, relation: impl Follow<M>) -> Self {
+        self.with.push(relation.into_nested());
+        self
     }
 
     /// Only the records matching `domain` too (combined with `&`).
@@ -144,7 +180,25 @@ impl<M: Model> Query<M> {
         offset: u64,
         order: Option<String>,
     ) -> Result<Vec<Record<M>>, Error> {
+        Ok(self
+            .search_read_counted(domain, limit, offset, order)
+            .await?
+            .0)
+    }
+
+    /// The records, and how many match in all when the server said so
+    /// (`web_search_read` does).
+    async fn search_read_counted(
+        &self,
+        domain: &Domain,
+        limit: Option<u64>,
+        offset: u64,
+        order: Option<String>,
+    ) -> Result<(Vec<Record<M>>, Option<u64>), Error> {
         ensure_live(&self.session)?;
+        if !self.with.is_empty() && nested::use_specification::<M>(&self.session).await? {
+            return self.web_search_read(domain, limit, offset, order).await;
+        }
         let fields = crate::field_access::fields_to_read::<M>(&self.session).await?;
         let mut kwargs = self.kwargs(limit, offset, order);
         kwargs.insert("fields".into(), json!(fields));
@@ -153,7 +207,38 @@ impl<M: Model> Query<M> {
             .execute(M::MODEL, "search_read", &[domain.to_value()], kwargs)
             .await?
             .decode(M::MODEL)?;
-        Ok(records_from_rows(&self.session, rows))
+        let prefetch = Prefetch::for_rows(&rows);
+        // Odoo 16: each level of the tree is one batched read.
+        nested::load_by_reads(&self.session, &self.with, &prefetch).await?;
+        Ok((records_in(&self.session, rows, &prefetch), None))
+    }
+
+    /// One `web_search_read` with the tree as its specification.
+    async fn web_search_read(
+        &self,
+        domain: &Domain,
+        limit: Option<u64>,
+        offset: u64,
+        order: Option<String>,
+    ) -> Result<(Vec<Record<M>>, Option<u64>), Error> {
+        let spec = nested::specification::<M>(&self.session, &self.with).await?;
+        let mut kwargs = self.kwargs(limit, offset, order);
+        kwargs.insert("domain".into(), domain.to_value());
+        kwargs.insert("specification".into(), Value::Object(spec));
+        let reply = self
+            .session
+            .execute(M::MODEL, "web_search_read", &[], kwargs)
+            .await?;
+        let (page, level) = nested::capturing(nested::Level::new(&self.with), || {
+            reply.decode::<WebSearchRead<M>>(M::MODEL)
+        });
+        let page = page?;
+        let prefetch = Prefetch::for_rows(&page.records);
+        level.attach(&prefetch);
+        Ok((
+            records_in(&self.session, page.records, &prefetch),
+            Some(page.length),
+        ))
     }
 
     /// Run the query: every matching record, in one call. The records
@@ -222,49 +307,81 @@ impl<M: Model> Query<M> {
             page_size: page_size.max(1),
             last_id: None,
             done: false,
+            total: None,
         }
     }
+}
+
+/// What `web_search_read` answers: the page and the count of all matches.
+#[derive(Deserialize)]
+#[serde(bound = "M: Model")]
+struct WebSearchRead<M: Model> {
+    length: u64,
+    records: Vec<Row<M>>,
 }
 
 impl<M: Model + Send + 'static> Query<M> {
     /// The matching records as a [`Stream`](futures_util::Stream), read
     /// `page_size` at a time as [`Query::pages`] does: a million-record
     /// export never holds more than one page. An error ends the stream
-    /// after it is yielded.
+    /// after it is yielded. The stream is `Unpin`, as sqlx's `fetch` is:
+    /// no `pin!` needed.
     ///
     /// ```no_run
     /// # use odoo_core::{Model, Query, Record};
     /// # async fn export<M: Model + Send + 'static>(query: Query<M>) -> odoo_core::Result<()> {
     /// use futures_util::TryStreamExt;
-    /// let mut records = std::pin::pin!(query.stream(500));
+    /// let mut records = query.stream(500);
     /// while let Some(record) = records.try_next().await? {
     ///     println!("{}", record.id());
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn stream(
-        self,
-        page_size: u64,
-    ) -> impl futures_util::Stream<Item = Result<Record<M>, Error>> + Send + 'static {
+    pub fn stream(self, page_size: u64) -> RecordStream<M> {
         let state = (
             self.pages(page_size),
             std::collections::VecDeque::new(),
             false,
         );
-        futures_util::stream::unfold(state, |(mut pages, mut buffered, failed)| async move {
-            if failed {
-                return None;
-            }
-            if buffered.is_empty() {
-                match pages.next_page().await {
-                    Ok(Some(page)) => buffered.extend(page),
-                    Ok(None) => return None,
-                    Err(e) => return Some((Err(e), (pages, buffered, true))),
+        let stream =
+            futures_util::stream::unfold(state, |(mut pages, mut buffered, failed)| async move {
+                if failed {
+                    return None;
                 }
-            }
-            let record = buffered.pop_front()?;
-            Some((Ok(record), (pages, buffered, false)))
-        })
+                if buffered.is_empty() {
+                    match pages.next_page().await {
+                        Ok(Some(page)) => buffered.extend(page),
+                        Ok(None) => return None,
+                        Err(e) => return Some((Err(e), (pages, buffered, true))),
+                    }
+                }
+                let record = buffered.pop_front()?;
+                Some((Ok(record), (pages, buffered, false)))
+            });
+        RecordStream {
+            inner: Box::pin(stream),
+        }
+    }
+}
+
+/// The records of a query, a page at a time: [`Query::stream`]. `Unpin`.
+#[must_use = "streams do nothing unless polled"]
+pub struct RecordStream<M: Model> {
+    inner: Pin<Box<dyn futures_util::Stream<Item = Result<Record<M>, Error>> + Send>>,
+}
+
+impl<M: Model> std::fmt::Debug for RecordStream<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordStream")
+            .field("model", &M::MODEL)
+            .finish()
+    }
+}
+
+impl<M: Model> futures_util::Stream for RecordStream<M> {
+    type Item = Result<Record<M>, Error>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.as_mut().poll_next(cx)
     }
 }
 
@@ -292,9 +409,17 @@ pub struct Pages<M> {
     offset: u64,
     last_id: Option<i64>,
     done: bool,
+    total: Option<u64>,
 }
 
 impl<M: Model> Pages<M> {
+    /// How many records match in all, once a page was read with
+    /// [`Query::with`] on Odoo 17+ (`web_search_read` says it with each
+    /// page, so no `search_count` is sent); `None` otherwise.
+    pub fn total(&self) -> Option<u64> {
+        self.total
+    }
+
     /// The next page, or `None` after the last. A page's records share a
     /// prefetch set.
     ///
@@ -326,18 +451,27 @@ impl<M: Model> Pages<M> {
             } else {
                 0
             };
-            self.query
-                .search_read(&domain, Some(size), offset, Some("id".into()))
-                .await?
+            let (page, total) = self
+                .query
+                .search_read_counted(&domain, Some(size), offset, Some("id".into()))
+                .await?;
+            // Later keyset pages count only what follows the last id.
+            if self.last_id.is_none() {
+                self.total = total.or(self.total);
+            }
+            page
         } else {
-            self.query
-                .search_read(
+            let (page, total) = self
+                .query
+                .search_read_counted(
                     &self.query.domain,
                     Some(size),
                     self.offset,
                     self.query.order_text(),
                 )
-                .await?
+                .await?;
+            self.total = total.or(self.total);
+            page
         };
         let got = page.len() as u64;
         if !keyset {

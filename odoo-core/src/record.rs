@@ -13,6 +13,8 @@
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
+use std::future::IntoFuture;
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex};
 
@@ -21,7 +23,8 @@ use serde_json::{Value, json};
 
 use crate::calls::{Call, CallFuture};
 use crate::error::{Error, MissingRecordsError};
-use crate::model::{Field, FieldValue, Model, Ref, Refs};
+use crate::model::{FieldValue, Model, Ref, Refs};
+use crate::nested::{self, Follow, Nested};
 use crate::session::Session;
 use crate::value::Map;
 
@@ -60,7 +63,8 @@ pub(crate) fn ensure_live(session: &Session) -> Result<(), Error> {
 }
 
 /// What records read together share: the ids their relation fields held at
-/// read time, and the related records already fetched.
+/// read time, and the related records already fetched (or loaded with
+/// [`Query::with`](crate::Query::with)).
 pub(crate) struct Prefetch {
     /// Per relation field (Odoo name): the distinct ids over the set.
     relations: Vec<(&'static str, Vec<i64>)>,
@@ -77,7 +81,7 @@ struct Fetched<T> {
 }
 
 impl Prefetch {
-    fn for_rows<M: Model>(rows: &[Row<M>]) -> Arc<Prefetch> {
+    pub(crate) fn for_rows<M: Model>(rows: &[Row<M>]) -> Arc<Prefetch> {
         let mut relations = Vec::new();
         for def in M::FIELDS.iter().filter(|f| f.relation) {
             let mut ids = Vec::new();
@@ -94,7 +98,7 @@ impl Prefetch {
         })
     }
 
-    fn relation(&self, field: &str) -> &[i64] {
+    pub(crate) fn relation(&self, field: &str) -> &[i64] {
         self.relations
             .iter()
             .find(|(name, _)| *name == field)
@@ -115,6 +119,24 @@ impl Prefetch {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         cache.insert((field, TypeId::of::<T>()), fetched.clone());
         fetched
+    }
+
+    /// Keep `rows`, loaded with the set's records, as the targets of
+    /// `field`; they form the prefetch set `group`.
+    pub(crate) fn insert_targets<T: Model>(
+        &self,
+        field: &'static str,
+        rows: Vec<Row<T>>,
+        group: &Arc<Prefetch>,
+    ) {
+        let mut merged: HashMap<i64, (T, Arc<Prefetch>)> = match self.cached::<T>(field) {
+            Some(f) => f.rows.iter().map(|(k, v)| (*k, v.clone())).collect(),
+            None => HashMap::with_capacity(rows.len()),
+        };
+        for Row(id, value) in rows {
+            merged.entry(id).or_insert_with(|| (value, group.clone()));
+        }
+        self.store(field, Fetched { rows: merged });
     }
 }
 
@@ -163,9 +185,12 @@ impl<M: Model> DerefMut for Record<M> {
     }
 }
 
-/// Build the records of one read: they share one prefetch set.
-pub(crate) fn records_from_rows<M: Model>(session: &Session, rows: Vec<Row<M>>) -> Vec<Record<M>> {
-    let prefetch = Prefetch::for_rows(&rows);
+/// Build the records of one read, sharing `prefetch`.
+pub(crate) fn records_in<M: Model>(
+    session: &Session,
+    rows: Vec<Row<M>>,
+    prefetch: &Arc<Prefetch>,
+) -> Vec<Record<M>> {
     rows.into_iter()
         .map(|Row(id, value)| Record {
             id,
@@ -195,11 +220,49 @@ pub(crate) async fn read_rows<M: Model>(
         .decode(M::MODEL)
 }
 
+/// Read these ids with `nodes` of them loaded too (one `web_read` on Odoo
+/// 17+, one `read` per level before): the rows, in the server's order, and
+/// the prefetch set they share.
+pub(crate) async fn read_with<M: Model>(
+    session: &Session,
+    ids: &[i64],
+    nodes: &[Nested],
+) -> Result<(Vec<Row<M>>, Arc<Prefetch>), Error> {
+    if nodes.is_empty() || ids.is_empty() {
+        let rows = read_rows::<M>(session, ids).await?;
+        let group = Prefetch::for_rows(&rows);
+        return Ok((rows, group));
+    }
+    if !nested::use_specification::<M>(session).await? {
+        let rows = read_rows::<M>(session, ids).await?;
+        let group = Prefetch::for_rows(&rows);
+        nested::load_by_reads(session, nodes, &group).await?;
+        return Ok((rows, group));
+    }
+    let spec = nested::specification::<M>(session, nodes).await?;
+    let mut kwargs = Map::new();
+    kwargs.insert("specification".into(), Value::Object(spec));
+    let reply = session
+        .execute(M::MODEL, "web_read", &[json!(ids)], kwargs)
+        .await?;
+    let (rows, level) = nested::capturing(nested::Level::new(nodes), || {
+        reply.decode::<Vec<Row<M>>>(M::MODEL)
+    });
+    let rows = rows?;
+    let group = Prefetch::for_rows(&rows);
+    level.attach(&group);
+    Ok((rows, group))
+}
+
 /// Read these ids, in this order, failing with [`Error::MissingRecords`]
 /// for ids with no row.
-async fn browse_rows<M: Model>(session: &Session, ids: &[i64]) -> Result<Vec<Record<M>>, Error> {
+async fn browse_rows<M: Model>(
+    session: &Session,
+    ids: &[i64],
+    nodes: &[Nested],
+) -> Result<Vec<Record<M>>, Error> {
     ensure_live(session)?;
-    let rows = read_rows::<M>(session, ids).await?;
+    let (rows, group) = read_with::<M>(session, ids, nodes).await?;
     let mut by_id: HashMap<i64, M> = rows.into_iter().map(|Row(id, m)| (id, m)).collect();
     let mut ordered = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
@@ -213,7 +276,86 @@ async fn browse_rows<M: Model>(session: &Session, ids: &[i64]) -> Result<Vec<Rec
     if !missing.is_empty() {
         return Err(Error::from(MissingRecordsError::new(M::MODEL, missing)));
     }
-    Ok(records_from_rows(session, ordered))
+    Ok(records_in(session, ordered, &group))
+}
+
+/// The record `id` as a session's user, with relations loaded as asked:
+/// `SaleOrder::browse(&s, 21).with(SaleOrder::ORDER_LINE).await`. Awaiting
+/// it reads the record (one call, with every relation of the tree on Odoo
+/// 17+).
+#[must_use = "a browse does nothing until it is awaited"]
+pub struct Browse<M: Model> {
+    session: Session,
+    id: i64,
+    with: Vec<Nested>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> Browse<M> {
+    /// Load this relation (and what it nests) with the record.
+    pub fn with(mut self, relation: impl Follow<M>) -> Self {
+        self.with.push(relation.into_nested());
+        self
+    }
+}
+
+impl<M: Model> fmt::Debug for Browse<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Browse")
+            .field("model", &M::MODEL)
+            .field("id", &self.id)
+            .field("with", &self.with)
+            .finish()
+    }
+}
+
+impl<M: Model> IntoFuture for Browse<M> {
+    type Output = Result<Record<M>, Error>;
+    type IntoFuture = CallFuture<'static, Record<M>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let mut records = browse_rows::<M>(&self.session, &[self.id], &self.with).await?;
+            records
+                .pop()
+                .ok_or_else(|| Error::from(MissingRecordsError::new(M::MODEL, vec![self.id])))
+        })
+    }
+}
+
+/// Records by id, in that order, with relations loaded as asked: see
+/// [`Browse`].
+#[must_use = "a browse does nothing until it is awaited"]
+pub struct BrowseMany<M: Model> {
+    session: Session,
+    ids: Vec<i64>,
+    with: Vec<Nested>,
+    _model: PhantomData<fn() -> M>,
+}
+
+impl<M: Model> BrowseMany<M> {
+    /// Load this relation (and what it nests) with the records.
+    pub fn with(mut self, relation: impl Follow<M>) -> Self {
+        self.with.push(relation.into_nested());
+        self
+    }
+}
+
+impl<M: Model> fmt::Debug for BrowseMany<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BrowseMany")
+            .field("model", &M::MODEL)
+            .field("ids", &self.ids)
+            .field("with", &self.with)
+            .finish()
+    }
+}
+
+impl<M: Model> IntoFuture for BrowseMany<M> {
+    type Output = Result<Vec<Record<M>>, Error>;
+    type IntoFuture = CallFuture<'static, Vec<Record<M>>>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { browse_rows::<M>(&self.session, &self.ids, &self.with).await })
+    }
 }
 
 impl<M: Model> Record<M> {
@@ -223,14 +365,13 @@ impl<M: Model> Record<M> {
     ///
     /// [`Error::MissingRecords`] when there is no such record,
     /// [`Error::Server`] (an `AccessError`) when the user may not read it.
-    pub fn browse(session: &Session, id: i64) -> CallFuture<'static, Record<M>> {
-        let session = session.clone();
-        Box::pin(async move {
-            let mut records = browse_rows::<M>(&session, &[id]).await?;
-            records
-                .pop()
-                .ok_or_else(|| Error::from(MissingRecordsError::new(M::MODEL, vec![id])))
-        })
+    pub fn browse(session: &Session, id: i64) -> Browse<M> {
+        Browse {
+            session: session.clone(),
+            id,
+            with: Vec::new(),
+            _model: PhantomData,
+        }
     }
 
     /// These records, in this order, read in one call; they share a
@@ -239,13 +380,13 @@ impl<M: Model> Record<M> {
     /// # Errors
     ///
     /// As [`Record::browse`], naming every missing id.
-    pub fn browse_many(
-        session: &Session,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> CallFuture<'static, Vec<Record<M>>> {
-        let session = session.clone();
-        let ids: Vec<i64> = ids.into_iter().collect();
-        Box::pin(async move { browse_rows::<M>(&session, &ids).await })
+    pub fn browse_many(session: &Session, ids: impl IntoIterator<Item = i64>) -> BrowseMany<M> {
+        BrowseMany {
+            session: session.clone(),
+            ids: ids.into_iter().collect(),
+            with: Vec::new(),
+            _model: PhantomData,
+        }
     }
 
     /// Create a record with the fields set in `values` (Odoo fills its
@@ -265,7 +406,7 @@ impl<M: Model> Record<M> {
             ensure_live(&session)?;
             let values = values.into_values()?;
             let id = session.create(M::MODEL, &values).await?;
-            let mut records = browse_rows::<M>(&session, &[id]).await?;
+            let mut records = browse_rows::<M>(&session, &[id], &[]).await?;
             records
                 .pop()
                 .ok_or_else(|| Error::from(MissingRecordsError::new(M::MODEL, vec![id])))
@@ -386,7 +527,7 @@ impl<M: Model> Record<M> {
     /// As [`Record::browse`] for that user (an `AccessError` when they may
     /// not read it).
     pub async fn reread_as(&self, session: &Session) -> Result<Record<M>, Error> {
-        Record::browse(session, self.id).await
+        Record::<M>::browse(session, self.id).await
     }
 
     /// Follow a relation through the record's own session:
@@ -395,15 +536,26 @@ impl<M: Model> Record<M> {
     /// an `Option<Ref<_>>` field gives an `Option`.
     ///
     /// The first fetch of a relation in a prefetch set reads the targets of
-    /// every record of the set in one call; later ones are served from it.
+    /// every record of the set in one call; later ones are served from it,
+    /// as are relations loaded with [`Query::with`](crate::Query::with).
+    /// `fetch(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))` loads
+    /// the lines' products in the same call (Odoo 17+).
     ///
     /// # Errors
     ///
     /// [`Error::MissingRecords`] when a target no longer exists; what Odoo
     /// raises for the read.
-    pub async fn fetch<T: Relation, A>(&self, field: Field<M, T, A>) -> Result<T::Output, Error> {
+    pub async fn fetch<F: Follow<M>>(
+        &self,
+        field: F,
+    ) -> Result<<F::Relation as Relation>::Output, Error> {
+        self.fetch_nested::<F::Relation>(field.into_nested()).await
+    }
+
+    async fn fetch_nested<T: Relation>(&self, nested: Nested) -> Result<T::Output, Error> {
         ensure_live(&self.session)?;
-        let name = field.name();
+        let name = nested.field();
+        let nodes = nested.children();
         let mut own = Vec::new();
         self.value.relation_ids(name, &mut own);
         let mut fetched = self.prefetch.cached::<T::Target>(name);
@@ -422,16 +574,15 @@ impl<M: Model> Record<M> {
                     batch.push(*id);
                 }
             }
-            let rows = match read_rows::<T::Target>(&self.session, &batch).await {
-                Ok(rows) => rows,
+            let (rows, group) = match read_with::<T::Target>(&self.session, &batch, nodes).await {
+                Ok(read) => read,
                 // A sibling's target this user may not read must not fail
                 // this record's fetch: read only its own.
                 Err(e) if batch.len() > missing.len() && e.is_access_error() => {
-                    read_rows::<T::Target>(&self.session, &missing).await?
+                    read_with::<T::Target>(&self.session, &missing, nodes).await?
                 }
                 Err(e) => return Err(e),
             };
-            let group = Prefetch::for_rows(&rows);
             let mut merged: HashMap<i64, (T::Target, Arc<Prefetch>)> = match &fetched {
                 Some(f) => f.rows.iter().map(|(k, v)| (*k, v.clone())).collect(),
                 None => HashMap::with_capacity(rows.len()),

@@ -41,9 +41,27 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
 
     // Every field is a slot that may stay empty: a row leaves out the
     // fields the user may not read, and those of an `Option` type are None.
+    // A relation field's decoder says which field it is, so that a nested
+    // row (`Query::with`) lands in that relation's prefetch.
     let row_fields = model.fields.iter().map(|f| {
         let (ident, ty, name) = (f.ident, f.ty, &f.odoo_name);
-        quote!(#[serde(rename = #name, default)] #ident: __odoo::Slot<#ty>)
+        let with = format!("__odoo_de_{}", unraw(f.ident));
+        quote!(#[serde(rename = #name, default, deserialize_with = #with)] #ident: __odoo::Slot<#ty>)
+    });
+    let row_decoders = model.fields.iter().enumerate().map(|(index, f)| {
+        let (ty, name) = (f.ty, &f.odoo_name);
+        let with = format_ident!("__odoo_de_{}", unraw(f.ident));
+        // Whether it is a relation comes from the field's `FieldDef`, so
+        // that a type that is not a field value is reported once, where
+        // the type is written.
+        quote! {
+            fn #with<'de, D: __odoo::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<__odoo::Slot<#ty>, D::Error> {
+                let relation = <#ident as __odoo::Model>::FIELDS[#index].relation;
+                __odoo::relation_field::<D, #ty>(#name, relation, deserializer)
+            }
+        }
     });
     let takes = model.fields.iter().map(|f| {
         let (ident, ty, name) = (f.ident, f.ty, &f.odoo_name);
@@ -126,6 +144,8 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
                 #(#row_fields,)*
             }
 
+            #(#row_decoders)*
+
             impl __odoo::Model for #ident {
                 const MODEL: &'static str = #model_name;
                 const FIELDS: &'static [__odoo::FieldDef] = &[#(#defs),*];
@@ -167,7 +187,7 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
                 #vis fn browse(
                     session: &__odoo::Session,
                     id: i64,
-                ) -> __odoo::CallFuture<'static, __odoo::Record<#ident>> {
+                ) -> __odoo::Browse<#ident> {
                     __odoo::Record::browse(session, id)
                 }
 
@@ -176,7 +196,7 @@ pub fn expand_model(model: &Model<'_>) -> TokenStream {
                 #vis fn browse_many(
                     session: &__odoo::Session,
                     ids: impl ::std::iter::IntoIterator<Item = i64>,
-                ) -> __odoo::CallFuture<'static, ::std::vec::Vec<__odoo::Record<#ident>>> {
+                ) -> __odoo::BrowseMany<#ident> {
                     __odoo::Record::browse_many(session, ids)
                 }
 

@@ -55,7 +55,7 @@ impl<'de> Deserialize<'de> for Many2one {
     }
 }
 
-struct Many2oneVisitor;
+pub(crate) struct Many2oneVisitor;
 
 impl<'de> Visitor<'de> for Many2oneVisitor {
     type Value = Many2one;
@@ -106,7 +106,7 @@ impl<'de> Visitor<'de> for Many2oneVisitor {
 }
 
 /// A display name, where `false` (no name) reads as an empty string.
-struct NameOrFalse(String);
+pub(crate) struct NameOrFalse(pub(crate) String);
 
 impl<'de> Deserialize<'de> for NameOrFalse {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

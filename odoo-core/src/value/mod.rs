@@ -17,7 +17,7 @@
 mod binary;
 mod command;
 mod date;
-mod many2one;
+pub(crate) mod many2one;
 
 pub use binary::Binary;
 pub use command::Command;

@@ -1,0 +1,239 @@
+//! `Query::with`: a whole object graph in one call (Odoo 17+: one
+//! `web_search_read` or `web_read` with a nested specification; 16: one
+//! `read` per level), giving exactly what the `fetch` loop gives.
+//!
+//! Over every transport of every version the embedded server imitates, or
+//! against a real Odoo with `ODOO_URL` (read-only there).
+#![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
+
+mod derive_models;
+mod support;
+
+use derive_models::{ResPartner, SaleOrder, SaleOrderLine};
+use futures_util::TryStreamExt;
+use odoo::{Record, Session, Transport};
+use support::target::Target;
+
+/// One line: its id, its product (id, display name), its subtotal.
+type LineGraph = (i64, Option<(i64, String)>, f64);
+
+/// What the graph of one order holds, as plain values to compare.
+#[derive(Debug, PartialEq)]
+struct OrderGraph {
+    id: i64,
+    name: String,
+    partner: (i64, String, Option<String>),
+    partner_ref_name: String,
+    lines: Vec<LineGraph>,
+}
+
+async fn graph(order: &Record<SaleOrder>) -> OrderGraph {
+    let partner = order.fetch(SaleOrder::PARTNER_ID).await.unwrap();
+    let mut lines = Vec::new();
+    for line in order.fetch(SaleOrder::ORDER_LINE).await.unwrap() {
+        let product = line.fetch(SaleOrderLine::PRODUCT_ID).await.unwrap();
+        lines.push((
+            line.id(),
+            product.map(|p| (p.id(), p.display_name.clone())),
+            line.price_subtotal,
+        ));
+    }
+    OrderGraph {
+        id: order.id(),
+        name: order.name.clone(),
+        partner: (partner.id(), partner.name.clone(), partner.email.clone()),
+        partner_ref_name: order.partner_id.name.clone(),
+        lines,
+    }
+}
+
+async fn graphs(orders: &[Record<SaleOrder>]) -> Vec<OrderGraph> {
+    let mut out = Vec::new();
+    for order in orders {
+        out.push(graph(order).await);
+    }
+    out
+}
+
+/// The calls the embedded server saw since the last clear, as model.method.
+fn calls(t: &Target) -> Vec<String> {
+    t.mock
+        .as_ref()
+        .map(|m| {
+            m.calls()
+                .iter()
+                .map(|c| format!("{}.{}", c.model, c.method))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn clear(t: &Target) {
+    if let Some(mock) = &t.mock {
+        mock.clear_calls();
+    }
+}
+
+/// The one call of a graph: `web_search_read` from 17 on, a read per level
+/// on 16.
+fn graph_calls(version: u32, first: &str) -> Vec<String> {
+    if version >= 17 {
+        vec![format!("sale.order.{first}")]
+    } else {
+        let first = if first == "web_read" {
+            "read"
+        } else {
+            "search_read"
+        };
+        vec![
+            format!("sale.order.{first}"),
+            "res.partner.read".into(),
+            "sale.order.line.read".into(),
+            "product.product.read".into(),
+        ]
+    }
+}
+
+async fn with_gives_what_the_fetch_loop_gives(transport: Transport, version: u32) {
+    let t = Target::for_version(transport, version).await;
+    if let Some(why) = t.skip_reason() {
+        eprintln!("[odoo-rs tests] skipped over {}: {why}", transport.name());
+        return;
+    }
+    let alice: Session = t.login("alice").await;
+
+    // The fetch loop first: it also learns, once per model, what alice may
+    // read, so that what follows counts only the reads.
+    let plain = SaleOrder::search(&alice).all().await.unwrap();
+    let expected = graphs(&plain).await;
+    assert!(expected.iter().any(|g| !g.lines.is_empty()));
+    assert!(
+        plain
+            .iter()
+            .all(|o| o.user_id.as_ref().map(|u| u.id) == Some(alice.uid())),
+        "alice's graph holds only her orders"
+    );
+
+    clear(&t);
+    let orders = SaleOrder::search(&alice)
+        .with(SaleOrder::PARTNER_ID)
+        .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .all()
+        .await
+        .unwrap();
+    if t.mock.is_some() {
+        assert_eq!(
+            calls(&t),
+            graph_calls(version, "web_search_read"),
+            "Odoo {version} over {}",
+            transport.name()
+        );
+    }
+    clear(&t);
+    let loaded = graphs(&orders).await;
+    assert_eq!(calls(&t), Vec::<String>::new(), "fetch of loaded relations");
+    assert_eq!(loaded, expected, "Odoo {version} over {}", transport.name());
+
+    // Browse, one and many, and a fetch that nests.
+    let ids: Vec<i64> = plain.iter().map(Record::id).collect();
+    clear(&t);
+    let browsed = SaleOrder::browse_many(&alice, ids.clone())
+        .with(SaleOrder::PARTNER_ID)
+        .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .await
+        .unwrap();
+    if t.mock.is_some() {
+        assert_eq!(calls(&t), graph_calls(version, "web_read"));
+    }
+    assert_eq!(graphs(&browsed).await, expected);
+    let one = SaleOrder::browse(&alice, ids[0])
+        .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .await
+        .unwrap();
+    let lines = one
+        .fetch(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), one.order_line.len());
+
+    let plain_one = SaleOrder::browse(&alice, ids[0]).await.unwrap();
+    clear(&t);
+    let lines = plain_one
+        .fetch(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .await
+        .unwrap();
+    for line in &lines {
+        line.fetch(SaleOrderLine::PRODUCT_ID).await.unwrap();
+    }
+    if t.mock.is_some() {
+        let expected = if version >= 17 {
+            vec!["sale.order.line.web_read".to_owned()]
+        } else {
+            vec![
+                "sale.order.line.read".to_owned(),
+                "product.product.read".to_owned(),
+            ]
+        };
+        assert_eq!(calls(&t), expected, "a fetch that nests is one call");
+    }
+
+    // Paging and streaming carry the tree too.
+    let mut pages = SaleOrder::search(&alice)
+        .with(SaleOrder::PARTNER_ID)
+        .pages(2);
+    let mut paged = Vec::new();
+    while let Some(page) = pages.next_page().await.unwrap() {
+        for order in &page {
+            order.fetch(SaleOrder::PARTNER_ID).await.unwrap();
+        }
+        paged.extend(page);
+    }
+    if version >= 17 {
+        assert_eq!(pages.total(), Some(plain.len() as u64));
+    }
+    assert_eq!(paged.len(), plain.len());
+    let mut stream = SaleOrder::search(&alice)
+        .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
+        .stream(2);
+    let mut streamed = Vec::new();
+    while let Some(order) = stream.try_next().await.unwrap() {
+        streamed.push(order);
+    }
+    let mut streamed_graphs = graphs(&streamed).await;
+    streamed_graphs.sort_by_key(|g| g.id);
+    let mut sorted = expected;
+    sorted.sort_by_key(|g| g.id);
+    assert_eq!(streamed_graphs, sorted);
+
+    // A partner loaded through an order is alice's record as any other.
+    let first = &orders[0];
+    let customer: Record<ResPartner> = first.fetch(SaleOrder::PARTNER_ID).await.unwrap();
+    assert_eq!(customer.session().uid(), alice.uid());
+}
+
+macro_rules! every_version_and_transport {
+    ($($module:ident: $version:expr => [$($transport:ident),*];)*) => {
+        $(
+            mod $module {
+                $(
+                    #[tokio::test]
+                    #[allow(non_snake_case)]
+                    async fn $transport() {
+                        super::with_gives_what_the_fetch_loop_gives(
+                            odoo::Transport::$transport,
+                            $version,
+                        )
+                        .await
+                    }
+                )*
+            }
+        )*
+    };
+}
+
+every_version_and_transport! {
+    odoo16: 16 => [JsonRpc, XmlRpc, WebSession];
+    odoo17: 17 => [JsonRpc, XmlRpc, WebSession];
+    odoo18: 18 => [JsonRpc, XmlRpc, WebSession];
+    odoo19: 19 => [JsonRpc, XmlRpc, WebSession, Json2];
+}
