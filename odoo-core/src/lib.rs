@@ -85,6 +85,24 @@ pub mod __private {
         .decode(what)
     }
 
+    /// Decode the `result` of a whole `/jsonrpc` reply to a
+    /// `web_search_read` whose specification loads `relations`, the way
+    /// [`Query::with`](crate::Query::with) does: the rows with their nested
+    /// targets in prefetch sets. Returns the number of top-level rows.
+    pub fn decode_graph<M: crate::Model>(
+        body: bytes::Bytes,
+        relations: Vec<crate::nested::Nested>,
+    ) -> crate::Result<usize> {
+        let reply = crate::transport::jsonrpc::parse_reply(
+            200,
+            body,
+            "http://localhost/jsonrpc",
+            "",
+            crate::transport::CallSite::default(),
+        )?;
+        crate::query::decode_graph::<M>(&reply, &relations)
+    }
+
     // Used by `#[derive(Model)]` / `#[derive(Selection)]` output.
     pub use crate::model::{
         Field, FieldDef, FieldValue, Model, ReadOnly, Selection, Slot, Writable,

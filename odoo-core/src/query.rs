@@ -229,12 +229,7 @@ impl<M: Model> Query<M> {
             .session
             .execute(M::MODEL, "web_search_read", &[], kwargs)
             .await?;
-        let (page, level) = nested::capturing(nested::Level::new(&self.with), || {
-            reply.decode::<WebSearchRead<M>>(M::MODEL)
-        });
-        let page = page?;
-        let prefetch = Prefetch::for_rows(&page.records);
-        level.attach(&prefetch);
+        let (page, prefetch) = decode_page::<M>(&reply, &self.with)?;
         Ok((
             records_in(&self.session, page.records, &prefetch),
             Some(page.length),
@@ -310,6 +305,29 @@ impl<M: Model> Query<M> {
             total: None,
         }
     }
+}
+
+/// Decode a `web_search_read` reply whose specification loads `with`: the
+/// page, and the prefetch set its rows share (the nested targets in it).
+fn decode_page<M: Model>(
+    reply: &crate::transport::Reply,
+    with: &[Nested],
+) -> Result<(WebSearchRead<M>, std::sync::Arc<Prefetch>), Error> {
+    let (page, level) = nested::capturing(nested::Level::new(with), || {
+        reply.decode::<WebSearchRead<M>>(M::MODEL)
+    });
+    let page = page?;
+    let prefetch = Prefetch::for_rows(&page.records);
+    level.attach(&prefetch);
+    Ok((page, prefetch))
+}
+
+/// [`decode_page`], for the benchmarks: how many top-level rows.
+pub(crate) fn decode_graph<M: Model>(
+    reply: &crate::transport::Reply,
+    with: &[Nested],
+) -> Result<usize, Error> {
+    Ok(decode_page::<M>(reply, with)?.0.records.len())
 }
 
 /// What `web_search_read` answers: the page and the count of all matches.

@@ -351,12 +351,19 @@ impl Env<'_> {
             ) {
                 let id = rec.get("id").and_then(as_id).unwrap_or(0);
                 let check_active = cm.field("active").is_some() && self.active_test();
-                let mut ids: Vec<i64> = t
-                    .records
+                let referrers = self.store.referrers(rel, inv);
+                let mut ids: Vec<i64> = referrers
+                    .get(&id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
                     .iter()
-                    .filter(|(_, r)| r.get(inv).and_then(as_id) == Some(id))
-                    .filter(|(_, r)| !check_active || r.get("active").is_none_or(truthy))
-                    .map(|(i, _)| *i)
+                    .copied()
+                    .filter(|i| {
+                        !check_active
+                            || t.records
+                                .get(i)
+                                .is_none_or(|r| r.get("active").is_none_or(truthy))
+                    })
                     .collect();
                 let _ = self.sort_ids(cm, &mut ids, None);
                 return json!(ids);
