@@ -97,6 +97,14 @@
 //! in a loop over orders, the first `fetch(PARTNER_ID)` reads the customers
 //! of every order in one call, and the others find theirs in the set.
 //!
+//! To read a whole graph in one call, name the relations up front:
+//! `SaleOrder::search(&s).with(SaleOrder::PARTNER_ID).with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))`
+//! ([`Query::with`](crate::Query::with), also on `browse`, `browse_many` and
+//! `fetch`). Odoo 17 and later answer it with one `web_search_read` whose
+//! nested specification asks, at each level, for that struct's fields; Odoo
+//! 16 with one `read` per level. The loaded targets are in the prefetch
+//! sets, so `fetch` of them sends nothing.
+//!
 //! # Fields the user may not read
 //!
 //! Odoo restricts some fields to groups (`res.partner.credit_limit` to
