@@ -211,6 +211,102 @@ async fn with_gives_what_the_fetch_loop_gives(transport: Transport, version: u32
     assert_eq!(customer.session().uid(), alice.uid());
 }
 
+#[derive(Debug, Clone, odoo::Model)]
+#[odoo(model = "res.company")]
+struct ResCompany {
+    name: String,
+}
+
+#[derive(Debug, Clone, odoo::Model)]
+#[odoo(model = "res.users")]
+struct User {
+    login: String,
+    company_ids: odoo::Refs<ResCompany>,
+}
+
+#[derive(Debug, Clone, odoo::Model)]
+#[odoo(model = "res.partner")]
+struct Company {
+    name: String,
+    parent_id: Option<odoo::Ref<Company>>,
+    child_ids: odoo::Refs<Company>,
+}
+
+/// A company and its contacts (one2many), each contact's company (an
+/// optional many2one back to the start).
+type CompanyGraph = (i64, String, Vec<(i64, Option<i64>)>);
+
+async fn company_graphs(companies: &[Record<Company>]) -> Vec<CompanyGraph> {
+    let mut out = Vec::new();
+    for c in companies {
+        let mut contacts = Vec::new();
+        for contact in c.fetch(Company::CHILD_IDS).await.unwrap() {
+            let parent = contact.fetch(Company::PARENT_ID).await.unwrap();
+            contacts.push((contact.id(), parent.map(|p| p.id())));
+        }
+        out.push((c.id(), c.name.clone(), contacts));
+    }
+    out
+}
+
+/// A user and the names of their companies (many2many).
+async fn user_graphs(users: &[Record<User>]) -> Vec<(String, Vec<String>)> {
+    let mut out = Vec::new();
+    for u in users {
+        let companies = u.fetch(User::COMPANY_IDS).await.unwrap();
+        out.push((
+            u.login.clone(),
+            companies.iter().map(|c| c.name.clone()).collect(),
+        ));
+    }
+    out
+}
+
+/// One2many, many2many and an optional many2one, nested.
+async fn every_kind_of_relation_nests(transport: Transport, version: u32) {
+    let t = Target::for_version(transport, version).await;
+    if t.skip_reason().is_some() {
+        return;
+    }
+    let alice = t.login("alice").await;
+    let companies = || {
+        Company::search(&alice)
+            .filter(Company::CHILD_IDS.is_set())
+            .order_by(Company::NAME.asc())
+            .limit(5)
+    };
+    let plain = companies().all().await.unwrap();
+    let expected = company_graphs(&plain).await;
+    assert!(expected.iter().any(|(_, _, contacts)| !contacts.is_empty()));
+    clear(&t);
+    let loaded = companies()
+        .with(Company::CHILD_IDS.with(Company::PARENT_ID))
+        .all()
+        .await
+        .unwrap();
+    let sent = calls(&t);
+    clear(&t);
+    assert_eq!(company_graphs(&loaded).await, expected);
+    if t.mock.is_some() {
+        assert_eq!(calls(&t), Vec::<String>::new(), "all loaded");
+        assert_eq!(sent.len(), if version >= 17 { 1 } else { 3 }, "{sent:?}");
+    }
+
+    let users = || User::search(&alice).filter(User::LOGIN.is_in(["alice", "bob"]));
+    let plain = users().all().await.unwrap();
+    let expected = user_graphs(&plain).await;
+    assert!(expected.iter().all(|(_, companies)| !companies.is_empty()));
+    clear(&t);
+    let loaded = users().with(User::COMPANY_IDS).all().await.unwrap();
+    let sent = calls(&t);
+    clear(&t);
+    assert_eq!(user_graphs(&loaded).await, expected);
+    if t.mock.is_some() {
+        assert_eq!(calls(&t), Vec::<String>::new(), "all loaded");
+        assert_eq!(sent.len(), if version >= 17 { 1 } else { 2 }, "{sent:?}");
+    }
+}
+
 macro_rules! every_version_and_transport {
     ($($module:ident: $version:expr => [$($transport:ident),*];)*) => {
         $(
@@ -223,7 +319,12 @@ macro_rules! every_version_and_transport {
                             odoo::Transport::$transport,
                             $version,
                         )
-                        .await
+                        .await;
+                        super::every_kind_of_relation_nests(
+                            odoo::Transport::$transport,
+                            $version,
+                        )
+                        .await;
                     }
                 )*
             }
