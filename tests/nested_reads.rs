@@ -338,3 +338,40 @@ every_version_and_transport! {
     odoo18: 18 => [JsonRpc, XmlRpc, WebSession];
     odoo19: 19 => [JsonRpc, XmlRpc, WebSession, Json2];
 }
+
+/// Odoo 19 sends a nested target the user may not read as its id and
+/// display name only: the rows still decode (the target is left out of the
+/// prefetch, so a `fetch` of it asks the server and meets its AccessError,
+/// as the fetch loop would). A target that is neither is an error.
+#[test]
+fn a_withheld_target_decodes_and_a_broken_one_is_named() {
+    use odoo::Follow;
+    let reply = serde_json::json!({"jsonrpc": "2.0", "id": 1, "result": {"length": 2, "records": [
+        {"id": 21, "name": "S00021", "partner_id": {"id": 15, "display_name": "Azure Interior"},
+         "user_id": {"id": 7, "display_name": "Alice"}, "order_line": [], "tag_ids": [],
+         "state": "sale", "date_order": "2026-11-24 23:11:29", "validity_date": false,
+         "amount_untaxed": 10.0, "amount_total": 10.0, "currency_id": {"id": 1, "display_name": "USD"},
+         "note": false, "client_order_ref": false, "origin": false},
+        {"id": 22, "name": "S00022", "partner_id": {"id": 10, "display_name": "Deco Addict", "name": "Deco Addict", "email": false, "is_company": true},
+         "user_id": false, "order_line": [], "tag_ids": [],
+         "state": "draft", "date_order": "2026-11-24 23:11:29", "validity_date": false,
+         "amount_untaxed": 0.0, "amount_total": 0.0, "currency_id": {"id": 1, "display_name": "USD"},
+         "note": false, "client_order_ref": false, "origin": false}
+    ]}});
+    let body = bytes::Bytes::from(serde_json::to_vec(&reply).unwrap());
+    let rows =
+        odoo::__private::decode_graph::<SaleOrder>(body, vec![SaleOrder::PARTNER_ID.into_nested()])
+            .unwrap();
+    assert_eq!(rows, 2);
+
+    // A target that is neither withheld nor a row of the struct is an error
+    // naming what is missing.
+    let mut bad = reply.clone();
+    bad["result"]["records"][1]["partner_id"] =
+        serde_json::json!({"id": 10, "name": "Deco Addict"});
+    let body = bytes::Bytes::from(serde_json::to_vec(&bad).unwrap());
+    let err =
+        odoo::__private::decode_graph::<SaleOrder>(body, vec![SaleOrder::PARTNER_ID.into_nested()])
+            .unwrap_err();
+    assert!(err.to_string().contains("is_company"), "{err}");
+}

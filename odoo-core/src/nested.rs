@@ -455,13 +455,26 @@ fn capture_row<'de, T: Model, A: MapAccess<'de>>(
     let mut tap = DisplayNameTap {
         map,
         display_name: None,
-        is_display_name: false,
+        id: None,
+        other_keys: 0,
+        tapping: Tapping::Nothing,
     };
     let decoded = T::deserialize_row(de::value::MapAccessDeserializer::new(&mut tap));
     FIELD.set(outer_field);
     with_capture(|c| {
         c.path.pop();
     });
+    // A target the user may not read: Odoo 19 sends only its id (and
+    // display name) where the fields were asked. It stays unloaded, so a
+    // `fetch` of it reads it and meets Odoo's own AccessError, as the
+    // `fetch` loop would.
+    let withheld = tap.other_keys == 0
+        && T::FIELDS
+            .iter()
+            .any(|f| f.name != "display_name" && f.name != "id");
+    if let (true, Some(id)) = (withheld, tap.id) {
+        return Ok((id, tap.display_name.unwrap_or_default()));
+    }
     let (id, value) = decoded?;
     let mut row = Some(Row(id, value));
     with_capture(|c| {
@@ -479,11 +492,22 @@ fn capture_row<'de, T: Model, A: MapAccess<'de>>(
 }
 
 /// Passes a row's keys and values through, keeping a copy of its
-/// `display_name` for the [`Ref`](crate::Ref) that points at it.
+/// `display_name` for the [`Ref`](crate::Ref) that points at it, and of its
+/// `id`, and counting the other keys (none: a target sent withheld).
 struct DisplayNameTap<A> {
     map: A,
     display_name: Option<String>,
-    is_display_name: bool,
+    id: Option<i64>,
+    other_keys: usize,
+    tapping: Tapping,
+}
+
+/// Which key's value the tap is about to pass on.
+#[derive(Clone, Copy)]
+enum Tapping {
+    Nothing,
+    Id,
+    DisplayName,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for DisplayNameTap<A> {
@@ -496,7 +520,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for DisplayNameTap<A> {
         let Some(key) = self.map.next_key::<Key<'de>>()? else {
             return Ok(None);
         };
-        self.is_display_name = key.0 == "display_name";
+        self.tapping = match key.0.as_ref() {
+            "id" => Tapping::Id,
+            "display_name" => Tapping::DisplayName,
+            _ => {
+                self.other_keys += 1;
+                Tapping::Nothing
+            }
+        };
         match key.0 {
             Cow::Borrowed(k) => seed
                 .deserialize(de::value::BorrowedStrDeserializer::new(k))
@@ -506,8 +537,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for DisplayNameTap<A> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if !std::mem::take(&mut self.is_display_name) {
-            return self.map.next_value_seed(seed);
+        match std::mem::replace(&mut self.tapping, Tapping::Nothing) {
+            Tapping::Nothing => return self.map.next_value_seed(seed),
+            Tapping::Id => {
+                let id: i64 = self.map.next_value()?;
+                self.id = Some(id);
+                return seed.deserialize(id.into_deserializer());
+            }
+            Tapping::DisplayName => {}
         }
         let name: NameOrFalse = self.map.next_value()?;
         let value = if name.0.is_empty() {
