@@ -40,7 +40,7 @@ pub fn web_read(
                     (None, _) => Value::Bool(false),
                     (Some(rid), Some(fields)) => {
                         let mut rows = web_read(env, &rel, &[rid], &fields)?;
-                        if rows.is_empty() {
+                        let mut row = if rows.is_empty() {
                             let mut m = Map::new();
                             m.insert("id".into(), json!(rid));
                             if fields.contains_key("display_name") {
@@ -49,7 +49,18 @@ pub fn web_read(
                             Value::Object(m)
                         } else {
                             rows.remove(0)
+                        };
+                        let show_address = sub
+                            .get("context")
+                            .and_then(|c| c.get("show_address"))
+                            .is_some_and(crate::store::truthy);
+                        if show_address
+                            && rel == "res.partner"
+                            && fields.contains_key("display_name")
+                        {
+                            row["display_name"] = json!(partner_with_address(env, rid));
                         }
+                        row
                     }
                     (Some(rid), None) => json!(rid),
                 },
@@ -84,4 +95,43 @@ pub fn web_read(
         out.push(Value::Object(row));
     }
     Ok(out)
+}
+
+/// A partner's display name with its address, as the `show_address`
+/// context asks (`res.partner._display_address`, the default format:
+/// street, street2, "city state-code zip", country; empty lines left out).
+fn partner_with_address(env: &Env<'_>, id: i64) -> String {
+    let name = env.display_name("res.partner", id);
+    let Some(rec) = env.store.get("res.partner", id) else {
+        return name;
+    };
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+    let related = |field: &str, model: &str, key: &str| {
+        rec.get(field)
+            .and_then(as_id)
+            .and_then(|rid| env.store.get(model, rid))
+            .map(|r| text(r.get(key)))
+            .unwrap_or_default()
+    };
+    let city_line = [
+        text(rec.get("city")),
+        related("state_id", "res.country.state", "code"),
+        text(rec.get("zip")),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" ");
+    let lines = [
+        text(rec.get("street")),
+        text(rec.get("street2")),
+        city_line,
+        related("country_id", "res.country", "name"),
+    ];
+    let mut out = name;
+    for line in lines.iter().filter(|l| !l.is_empty()) {
+        out.push('\n');
+        out.push_str(line);
+    }
+    out
 }

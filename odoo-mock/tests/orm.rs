@@ -431,3 +431,47 @@ fn related_fields_read_through_their_path() {
     assert_eq!(row["uom_id"], tmpl[0]["uom_id"]);
     assert_eq!(row["name"], json!("Customizable Desk"));
 }
+
+/// `jsonrpc_web_read_many2one_display_name_context` (17, 18): a `context`
+/// in a many2one's specification reaches its display name.
+#[test]
+fn a_context_in_a_specification_reaches_the_display_name() {
+    for version in [17, 18, 19] {
+        let data = odoo_mock::data::dataset(version).unwrap();
+        let db = Database::from_dataset(data, "odoo", vec![]);
+        let ok = |model: &str, method: &str, args: Value, kwargs: Value| {
+            call(&db, 2, model, method, args, kwargs).unwrap()
+        };
+        let order = ok(
+            "sale.order",
+            "search",
+            json!([[["client_order_ref", "=", "SDK-alice-1"]]]),
+            json!({}),
+        )[0]
+        .as_i64()
+        .unwrap();
+        let spec =
+            json!({"partner_id": {"fields": {"display_name": {}}, "context": {"show_address": 1}}});
+        let rows = ok(
+            "sale.order",
+            "web_read",
+            json!([[order]]),
+            json!({"specification": spec}),
+        );
+        assert_eq!(
+            rows[0]["partner_id"]["display_name"],
+            json!("Azure Interior\n4557 De Silva St\nFremont CA 94538\nUnited States"),
+            "{version}"
+        );
+        let plain = ok(
+            "sale.order",
+            "web_read",
+            json!([[order]]),
+            json!({"specification": {"partner_id": {"fields": {"display_name": {}}}}}),
+        );
+        assert_eq!(
+            plain[0]["partner_id"]["display_name"],
+            json!("Azure Interior")
+        );
+    }
+}
