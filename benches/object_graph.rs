@@ -115,7 +115,11 @@ async fn with(session: &Session) -> usize {
     for order in &orders {
         black_box(order.fetch(SaleOrder::PARTNER_ID).await.expect("partner"));
         for line in order.fetch(SaleOrder::ORDER_LINE).await.expect("lines") {
-            black_box(line.fetch(SaleOrderLine::PRODUCT_ID).await.expect("product"));
+            black_box(
+                line.fetch(SaleOrderLine::PRODUCT_ID)
+                    .await
+                    .expect("product"),
+            );
             lines += 1;
         }
     }
@@ -128,7 +132,11 @@ async fn fetch_loop(session: &Session) -> usize {
     for order in &orders {
         black_box(order.fetch(SaleOrder::PARTNER_ID).await.expect("partner"));
         for line in order.fetch(SaleOrder::ORDER_LINE).await.expect("lines") {
-            black_box(line.fetch(SaleOrderLine::PRODUCT_ID).await.expect("product"));
+            black_box(
+                line.fetch(SaleOrderLine::PRODUCT_ID)
+                    .await
+                    .expect("product"),
+            );
             lines += 1;
         }
     }
@@ -136,7 +144,11 @@ async fn fetch_loop(session: &Session) -> usize {
 }
 
 async fn orders_alone(session: &Session) -> usize {
-    SaleOrder::search(session).all().await.expect("orders").len()
+    SaleOrder::search(session)
+        .all()
+        .await
+        .expect("orders")
+        .len()
 }
 
 /// The `web_search_read` body the SDK sent, sent again by hand.
