@@ -244,6 +244,22 @@ impl Evaluator<'_> {
         let id = rec.get("id").and_then(as_id).unwrap_or(0);
         let meta = self.schema.model(model);
         let field = meta.and_then(|m| m.field(first));
+        // A related field the record does not store is searched through its
+        // path: `sale_ok` on product.product is `product_tmpl_id.sale_ok`.
+        if let Some(related) = field
+            .filter(|f| !rec.contains_key(first.as_str()))
+            .and_then(|f| f.raw.get("related"))
+            .and_then(Value::as_str)
+        {
+            let through: Vec<String> = related
+                .split('.')
+                .map(str::to_string)
+                .chain(path[1..].iter().cloned())
+                .collect();
+            if through.len() > 1 && through[0] != *first {
+                return self.leaf(model, rec, &through, op, value);
+            }
+        }
         let ttype = if first == "id" {
             "integer".to_string()
         } else {
@@ -313,13 +329,13 @@ impl Evaluator<'_> {
         if let Some(f) = self.schema.model(model).and_then(|m| m.field(field)) {
             if f.ttype == "one2many" {
                 if let (Some(rel), Some(inv)) = (&f.relation, &f.relation_field) {
-                    if let Some(t) = self.store.tables.get(rel).filter(|t| t.loaded) {
+                    if self.store.tables.get(rel).is_some_and(|t| t.loaded) {
                         let id = rec.get("id").and_then(as_id).unwrap_or(0);
-                        let ids: Vec<Value> = t
-                            .records
-                            .values()
-                            .filter(|r| r.get(inv).and_then(as_id) == Some(id))
-                            .filter_map(|r| r.get("id").cloned())
+                        let ids: Vec<Value> = self
+                            .store
+                            .referring(rel, inv, id)
+                            .into_iter()
+                            .map(Value::from)
                             .collect();
                         return Value::Array(ids);
                     }

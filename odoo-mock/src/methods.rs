@@ -151,7 +151,17 @@ impl Env<'_> {
             return rec.get("id").and_then(as_id).map(|i| Key::Num(i as f64));
         }
         let f = meta.field(field)?;
-        let v = rec.get(field)?;
+        // A related field not stored on the record sorts by its path's end
+        // (product.product's default order names the template's fields).
+        let related;
+        let v = match rec.get(field) {
+            Some(v) => v,
+            None if f.raw.get("related").is_some_and(Value::is_string) => {
+                related = self.related_value(f, rec, false)?;
+                &related
+            }
+            None => return None,
+        };
         if f.ttype == "many2one" {
             let id = as_id(v)?;
             let rel = f.relation.as_deref()?;

@@ -475,3 +475,64 @@ fn a_context_in_a_specification_reaches_the_display_name() {
         );
     }
 }
+
+/// Related fields that are not stored are read, searched and sorted
+/// through their path: `product.product.sale_ok` is
+/// `product_tmpl_id.sale_ok`, and the model's default order
+/// (`is_favorite desc, default_code, name, id`) names related fields too.
+#[test]
+fn related_fields_search_and_sort_through_their_path() {
+    for version in [16, 17, 18, 19] {
+        let data = odoo_mock::data::dataset(version).unwrap();
+        let db = Database::from_dataset(data, "odoo", vec![]);
+        let ok = |model: &str, method: &str, args: Value, kwargs: Value| {
+            call(&db, 2, model, method, args, kwargs).unwrap()
+        };
+        let all = ids(&ok("product.product", "search", json!([[]]), json!({})));
+        let rows = ok(
+            "product.product",
+            "read",
+            json!([all.clone()]),
+            json!({"fields": ["sale_ok", "product_tmpl_id", "default_code", "name"]}),
+        );
+        let rows = rows.as_array().unwrap();
+        let saleable: Vec<i64> = rows
+            .iter()
+            .filter(|r| r["sale_ok"] == json!(true))
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect();
+        assert!(!saleable.is_empty(), "{version}");
+        let mut found = ids(&ok(
+            "product.product",
+            "search",
+            json!([[["sale_ok", "=", true]]]),
+            json!({}),
+        ));
+        found.sort_unstable();
+        let mut expected = saleable.clone();
+        expected.sort_unstable();
+        assert_eq!(found, expected, "{version}: sale_ok through the template");
+
+        // The default order, computed here from what `read` gives.
+        let key = |r: &Value| {
+            (
+                r["default_code"].as_str().map(str::to_lowercase),
+                r["name"].as_str().unwrap_or("").to_lowercase(),
+                r["id"].as_i64().unwrap(),
+            )
+        };
+        let mut by_order: Vec<&Value> = rows.iter().collect();
+        // NULL codes last, as PostgreSQL sorts ascending (no favourites in
+        // the demo data).
+        by_order.sort_by(|a, b| {
+            let (ka, kb) = (key(a), key(b));
+            match (&ka.0, &kb.0) {
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                _ => ka.cmp(&kb),
+            }
+        });
+        let expected: Vec<i64> = by_order.iter().map(|r| r["id"].as_i64().unwrap()).collect();
+        assert_eq!(all, expected, "{version}: default order");
+    }
+}
