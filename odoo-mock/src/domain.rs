@@ -247,7 +247,7 @@ impl Evaluator<'_> {
         // A related field the record does not store is searched through its
         // path: `sale_ok` on product.product is `product_tmpl_id.sale_ok`.
         if let Some(related) = field
-            .filter(|f| !rec.contains_key(first.as_str()))
+            .filter(|_| !rec.contains_key(first.as_str()))
             .and_then(|f| f.raw.get("related"))
             .and_then(Value::as_str)
         {

@@ -35,6 +35,7 @@ pub mod domain;
 pub mod faults;
 mod field_access;
 mod groups;
+pub mod handlers;
 pub mod methods;
 pub mod orm;
 pub mod protocol;
@@ -46,5 +47,6 @@ mod web;
 
 pub use faults::Fault;
 pub use field_access::field_groups_json;
+pub use handlers::{MethodCall, MethodHandler};
 pub use orm::{Database, MockUser, RecordedCall};
 pub use server::{MockServer, MockServerBuilder};

@@ -55,6 +55,7 @@ pub struct Database {
     calls: Mutex<Vec<RecordedCall>>,
     version_info: Arc<Value>,
     session_info: Arc<Value>,
+    handlers: crate::handlers::Handlers,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,7 +113,23 @@ impl Database {
             calls: Mutex::new(Vec::new()),
             version_info: data.version_info.clone(),
             session_info: data.session_info.clone(),
+            handlers: crate::handlers::Handlers::default(),
         }
+    }
+
+    /// Answer `model.method` with `handler` (before the built-in methods):
+    /// see [`MockServerBuilder::method`](crate::MockServerBuilder::method).
+    pub fn register_method(&mut self, model: &str, method: &str, handler: crate::MethodHandler) {
+        self.handlers.insert(model, method, handler);
+    }
+
+    /// Whether the application registered `model.method`.
+    pub fn has_method(&self, model: &str, method: &str) -> bool {
+        self.handlers.get(model, method).is_some()
+    }
+
+    pub(crate) fn set_handlers(&mut self, handlers: crate::handlers::Handlers) {
+        self.handlers = handlers;
     }
 
     /// The Odoo major version whose data the database holds (16-19).
@@ -297,6 +314,30 @@ impl Database {
             Some(Value::Object(c)) => c,
             _ => Map::new(),
         };
+        if let Some(handler) = self.handlers.get(model, method) {
+            let login = {
+                let store = lock(&self.store);
+                UserInfo::load(&store, uid).ok_or_else(Fault::access_denied)?;
+                self.users
+                    .iter()
+                    .find(|u| u.uid == uid)
+                    .map(|u| u.login.clone())
+                    .unwrap_or_default()
+            };
+            let (ids, args) = crate::handlers::split_ids(args);
+            let call = crate::handlers::MethodCall {
+                uid,
+                login,
+                model: model.to_owned(),
+                method: method.to_owned(),
+                ids,
+                args,
+                kwargs,
+                context,
+            };
+            // The store is not locked: a handler may take its time.
+            return handler(&call);
+        }
         let mut store = lock(&self.store);
         let Some(user) = UserInfo::load(&store, uid) else {
             return Err(Fault::access_denied());

@@ -46,6 +46,7 @@ pub struct MockServerBuilder {
     database: Option<String>,
     api_keys: Vec<(String, String)>,
     version: Option<u32>,
+    handlers: crate::handlers::Handlers,
 }
 
 impl MockServerBuilder {
@@ -72,13 +73,52 @@ impl MockServerBuilder {
     /// As 16-18, `/json/2/...` answers a 303 redirect to `/web/login` and
     /// `/web/version` a 404 page, like a real Odoo 18. As 19, JSON-2,
     /// `/web/version`, `/json/version` and `/doc-bearer/...` work and
-    /// JSON-RPC errors carry code 0 instead of 200. Protocol differences of
-    /// 16 and 17 (no `web_read`, `copy` returning one id, ...) are not
-    /// imitated yet: they answer as 18 does.
+    /// JSON-RPC errors carry code 0 instead of 200. 16 and 17 answer with
+    /// their recorded differences (no `web_read` on 16, `copy` returning one
+    /// id, `name_get`, their error texts: see [`crate::version`]).
     ///
     /// Any other version makes [`MockServerBuilder::start`] fail.
     pub fn odoo_version(mut self, version: u32) -> Self {
         self.version = Some(version);
+        self
+    }
+
+    /// Answer `model.method` with `handler`, over every protocol, before
+    /// the built-in methods: an application's own buttons and server
+    /// actions, so that its tests run with no Odoo. The handler gets the
+    /// calling user, the ids, the other arguments, the keyword arguments and
+    /// the context; it returns the result or the Odoo exception to raise.
+    /// The model must be one of the schema's.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use odoo_mock::{Fault, MockServer};
+    /// use serde_json::json;
+    ///
+    /// let server = MockServer::builder()
+    ///     .method("sale.order", "action_send_to_warehouse", |call| {
+    ///         if call.ids.is_empty() {
+    ///             return Err(Fault::user_error("Nothing to send."));
+    ///         }
+    ///         Ok(json!({"sent": call.ids, "by": call.login}))
+    ///     })
+    ///     .start()
+    ///     .await?;
+    /// # drop(server);
+    /// # Ok(()) }
+    /// ```
+    pub fn method(
+        mut self,
+        model: &str,
+        method: &str,
+        handler: impl Fn(&crate::MethodCall) -> Result<serde_json::Value, crate::Fault>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        self.handlers
+            .insert(model, method, std::sync::Arc::new(handler));
         self
     }
 
@@ -106,7 +146,11 @@ impl MockServerBuilder {
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
         let addr = listener.local_addr()?;
         let state = Arc::new(AppState {
-            db: Database::from_dataset(data, name, self.api_keys),
+            db: {
+                let mut db = Database::from_dataset(data, name, self.api_keys);
+                db.set_handlers(self.handlers);
+                db
+            },
             version,
             url: format!("http://{addr}"),
             sessions: WebSessions::default(),

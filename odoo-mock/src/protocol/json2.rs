@@ -421,7 +421,14 @@ fn call(
             )),
         ));
     }
-    let Some(sig) = signature(model, method) else {
+    // A method the application registered takes the records and any
+    // keyword arguments (`def action_x(self, **kwargs)`).
+    let registered = db.has_method(model, method).then(|| Signature {
+        model_api: false,
+        params: Vec::new(),
+        var_keyword: true,
+    });
+    let Some(sig) = registered.or_else(|| signature(model, method)) else {
         return Err(werkzeug(
             404,
             "NotFound",
