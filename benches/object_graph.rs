@@ -109,10 +109,11 @@ fn graph_query(session: &Session) -> odoo::Query<SaleOrder> {
         .with(SaleOrder::ORDER_LINE.with(SaleOrderLine::PRODUCT_ID))
 }
 
-async fn with(session: &Session) -> usize {
-    let orders = graph_query(session).all().await.expect("with");
+/// Follow every relation of the listing: customer, lines, each line's
+/// product; how many lines.
+async fn walk(orders: &[Record<SaleOrder>]) -> usize {
     let mut lines = 0;
-    for order in &orders {
+    for order in orders {
         black_box(order.fetch(SaleOrder::PARTNER_ID).await.expect("partner"));
         for line in order.fetch(SaleOrder::ORDER_LINE).await.expect("lines") {
             black_box(
@@ -126,21 +127,12 @@ async fn with(session: &Session) -> usize {
     lines
 }
 
+async fn with(session: &Session) -> usize {
+    walk(&graph_query(session).all().await.expect("with")).await
+}
+
 async fn fetch_loop(session: &Session) -> usize {
-    let orders: Vec<Record<SaleOrder>> = SaleOrder::search(session).all().await.expect("orders");
-    let mut lines = 0;
-    for order in &orders {
-        black_box(order.fetch(SaleOrder::PARTNER_ID).await.expect("partner"));
-        for line in order.fetch(SaleOrder::ORDER_LINE).await.expect("lines") {
-            black_box(
-                line.fetch(SaleOrderLine::PRODUCT_ID)
-                    .await
-                    .expect("product"),
-            );
-            lines += 1;
-        }
-    }
-    lines
+    walk(&SaleOrder::search(session).all().await.expect("orders")).await
 }
 
 async fn orders_alone(session: &Session) -> usize {

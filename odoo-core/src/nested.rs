@@ -32,9 +32,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use serde::de::{
-    self, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
 use serde_json::{Value, json};
 
 use crate::error::Error;
@@ -646,19 +644,14 @@ impl<'de, T: Model> Visitor<'de> for RefsElement<T> {
         i64::try_from(id).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(id), &self))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<i64, A::Error> {
-        if let Some(slot) = self.0 {
-            return capture_row::<T, A>(slot, map).map(|(id, _)| id);
-        }
-        let mut id = None;
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if key.0 == "id" {
-                id = Some(map.next_value::<i64>()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<i64, A::Error> {
+        match self.0 {
+            Some(slot) => capture_row::<T, A>(slot, map).map(|(id, _)| id),
+            // `{id, ...}`, read as a many2one's object is.
+            None => {
+                de::Visitor::visit_map(crate::value::many2one::Many2oneVisitor, map).map(|m| m.id)
             }
         }
-        id.ok_or_else(|| de::Error::missing_field("id"))
     }
 }
 
