@@ -23,6 +23,43 @@
 //! [`version::Differences`]. Every model
 //! call is logged ([`MockServer::calls`], with its protocol).
 //!
+//! # Failing on demand
+//!
+//! To test retries, [`MockServer::faults`] makes RPC requests fail the way
+//! real deployments fail ([`InjectedFault`]): a proxy's 429 with
+//! `Retry-After`, nginx's 502 and 503 pages, Odoo's full connection pool
+//! (`psycopg2.pool.PoolError`, in each protocol's error format), a
+//! connection closed before or after the call ran, a delay, a body cut in
+//! half. [`FaultInjector::inject_next`] fails the next N requests,
+//! [`FaultInjector::inject_fraction`] a seeded, reproducible fraction of
+//! them; [`FaultInjector::injected`] counts what was injected and
+//! [`MockServer::ran`] how many times a call really ran (clear the log with
+//! [`MockServer::clear_calls`] between phases or in a long soak). The
+//! `odoo-mock` binary takes the same as `--fault KIND:N` / `--fault KIND:P%`
+//! ([`FaultSpec`]), e.g. `--fault 429:3 --fault pool-error:10%`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> std::io::Result<()> {
+//! use odoo_mock::{FaultKind, InjectedFault, MockServer};
+//! use serde_json::json;
+//!
+//! let server = MockServer::builder().fault_seed(42).start().await?;
+//! server.faults().inject_next(1, InjectedFault::BadGateway);
+//! server.faults().inject_fraction(0.05, InjectedFault::PoolError);
+//!
+//! let create = json!({"jsonrpc": "2.0", "id": 1, "params": {
+//!     "service": "object", "method": "execute_kw",
+//!     "args": ["odoo18", 2, "admin", "res.partner", "create", [{"name": "Retry"}]]}});
+//! let http = reqwest::Client::new();
+//! let first = http.post(format!("{}/jsonrpc", server.url())).json(&create).send().await;
+//! assert_eq!(first.map(|r| r.status().as_u16()).ok(), Some(502));
+//! assert_eq!(server.ran("res.partner", "create"), 0); // a 502 never runs the call
+//! assert_eq!(server.faults().injected().of(FaultKind::BadGateway), 1);
+//! server.faults().clear();
+//! # Ok(()) }
+//! ```
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let server = odoo_mock::MockServer::start().await?;
@@ -36,6 +73,7 @@ pub mod faults;
 mod field_access;
 mod groups;
 pub mod handlers;
+pub mod injection;
 pub mod methods;
 pub mod orm;
 pub mod protocol;
@@ -48,5 +86,8 @@ mod web;
 pub use faults::Fault;
 pub use field_access::field_groups_json;
 pub use handlers::{MethodCall, MethodHandler};
+pub use injection::{
+    FaultInjector, FaultKind, FaultRule, FaultSpec, FaultSpecError, InjectedCounts, InjectedFault,
+};
 pub use orm::{Database, MockUser, RecordedCall};
 pub use server::{MockServer, MockServerBuilder};

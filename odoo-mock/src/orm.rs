@@ -158,6 +158,14 @@ impl Database {
         lock(&self.calls).clone()
     }
 
+    /// How many recorded calls were `model.method`.
+    pub fn call_count(&self, model: &str, method: &str) -> usize {
+        lock(&self.calls)
+            .iter()
+            .filter(|c| c.model == model && c.method == method)
+            .count()
+    }
+
     /// Forget the recorded calls.
     pub fn clear_calls(&self) {
         lock(&self.calls).clear();

@@ -14,6 +14,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::injection::{Connection, FaultInjector, FaultSpec, KillableListener};
 use crate::orm::{Database, MockUser, RecordedCall};
 use crate::protocol::web::{self, WebSessions};
 use crate::protocol::{Reply, json2, jsonrpc, xmlrpc};
@@ -26,6 +27,7 @@ struct AppState {
     url: String,
     sessions: WebSessions,
     requests: AtomicU64,
+    faults: FaultInjector,
 }
 
 type Shared = Arc<AppState>;
@@ -47,6 +49,8 @@ pub struct MockServerBuilder {
     api_keys: Vec<(String, String)>,
     version: Option<u32>,
     handlers: crate::handlers::Handlers,
+    faults: Vec<FaultSpec>,
+    fault_seed: Option<u64>,
 }
 
 impl MockServerBuilder {
@@ -128,6 +132,21 @@ impl MockServerBuilder {
         self
     }
 
+    /// Inject `spec` from the start (a parsed `--fault KIND:N` or
+    /// `KIND:P%`; see [`MockServer::faults`] to arm faults later).
+    pub fn fault(mut self, spec: FaultSpec) -> Self {
+        self.faults.push(spec);
+        self
+    }
+
+    /// The seed of the injected fractions (default
+    /// [`crate::injection::DEFAULT_SEED`]): the same seed fails the same
+    /// requests of the same sequence.
+    pub fn fault_seed(mut self, seed: u64) -> Self {
+        self.fault_seed = Some(seed);
+        self
+    }
+
     /// Bind and start serving.
     ///
     /// # Errors
@@ -155,8 +174,15 @@ impl MockServerBuilder {
             url: format!("http://{addr}"),
             sessions: WebSessions::default(),
             requests: AtomicU64::new(0),
+            faults: FaultInjector::with_seed(
+                self.fault_seed.unwrap_or(crate::injection::DEFAULT_SEED),
+            ),
         });
-        let app = router(state.clone());
+        for spec in &self.faults {
+            state.faults.apply(spec);
+        }
+        let app = router(state.clone()).into_make_service_with_connect_info::<Connection>();
+        let listener = KillableListener::new(listener);
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -232,9 +258,26 @@ impl MockServer {
         self.state.db.calls()
     }
 
-    /// Forget the recorded calls.
+    /// How many recorded calls were `model.method`, from any protocol:
+    /// whether a call really ran despite an injected fault (see
+    /// [`MockServer::faults`]). Counts since the last
+    /// [`MockServer::clear_calls`].
+    pub fn ran(&self, model: &str, method: &str) -> usize {
+        self.state.db.call_count(model, method)
+    }
+
+    /// Forget the recorded calls (the log grows with every call: clear it
+    /// now and then in a long soak, and between the phases of a test that
+    /// counts with [`MockServer::ran`]).
     pub fn clear_calls(&self) {
         self.state.db.clear_calls();
+    }
+
+    /// The fault injector: make the next RPC requests, or a fraction of
+    /// them, fail like a real deployment (see [`crate::injection`]). Usable
+    /// while clients run; clone it to keep it.
+    pub fn faults(&self) -> &FaultInjector {
+        &self.state.faults
     }
 
     /// The number of HTTP requests served.
@@ -281,6 +324,10 @@ fn router(state: Shared) -> Router {
         .fallback(dispatch)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            inject_faults,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             count_requests,
         ))
         .with_state(state)
@@ -295,7 +342,28 @@ async fn count_requests(
     next.run(req).await
 }
 
-fn into_response(reply: Reply) -> Response {
+/// Apply the fault the injector draws for an RPC request, if any.
+async fn inject_faults(
+    State(state): State<Shared>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let Some(route) = crate::injection::rpc_route(req.method(), req.uri().path(), state.version)
+    else {
+        return next.run(req).await;
+    };
+    let Some(fault) = state.faults.draw() else {
+        return next.run(req).await;
+    };
+    let connection = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<Connection>>()
+        .map(|c| c.0.clone());
+    crate::injection::apply(fault, route, state.version, connection.as_ref(), req, next).await
+}
+
+/// An HTTP response of a protocol's [`Reply`].
+pub(crate) fn into_response(reply: Reply) -> Response {
     let mut resp = Response::new(axum::body::Body::from(reply.body));
     *resp.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

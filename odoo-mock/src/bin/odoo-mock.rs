@@ -22,6 +22,25 @@ struct Args {
     /// API key for a user, as LOGIN=KEY (repeatable).
     #[arg(long = "api-key", value_name = "LOGIN=KEY")]
     api_key: Vec<String>,
+    /// Fail RPC requests like a real deployment (repeatable): KIND:N fails
+    /// the next N requests, KIND:P% each request with probability P%.
+    /// KIND: 429[=SECONDS] (Retry-After, default 1), 502, 503 (nginx
+    /// pages), pool-error (Odoo's full connection pool), close-before (drop
+    /// the connection, the call does not run), close-after (the call runs,
+    /// no answer), delay=DURATION (e.g. 300ms, 2s), cut-body (the call runs,
+    /// half the body is sent). E.g. --fault 429:3 --fault pool-error:10%
+    /// --fault delay=300ms:5%
+    #[arg(long = "fault", value_name = "KIND:N|KIND:P%", value_parser = parse_fault)]
+    fault: Vec<odoo_mock::FaultSpec>,
+    /// Seed of the --fault fractions (the same seed fails the same requests).
+    #[arg(long = "fault-seed", value_name = "SEED")]
+    fault_seed: Option<u64>,
+}
+
+fn parse_fault(value: &str) -> Result<odoo_mock::FaultSpec, String> {
+    value
+        .parse()
+        .map_err(|e: odoo_mock::FaultSpecError| e.to_string())
 }
 
 #[tokio::main]
@@ -37,6 +56,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         };
         builder = builder.api_key(login, key);
     }
+    for spec in &args.fault {
+        builder = builder.fault(spec.clone());
+    }
+    if let Some(seed) = args.fault_seed {
+        builder = builder.fault_seed(seed);
+    }
     let server = builder.start().await?;
     println!("odoo-mock listening on {}", server.url());
     println!("database: {}", server.database());
@@ -45,7 +70,72 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for u in server.users() {
         println!("  {} / {} / {}  ({})", u.login, u.password, u.uid, u.name);
     }
+    for spec in &args.fault {
+        println!("injecting fault: {spec}");
+    }
     tokio::signal::ctrl_c().await?;
     server.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Args;
+    use clap::Parser;
+    use odoo_mock::{FaultRule, InjectedFault};
+    use std::time::Duration;
+
+    #[test]
+    fn fault_flags() {
+        let args = Args::try_parse_from([
+            "odoo-mock",
+            "--fault",
+            "429:3",
+            "--fault",
+            "pool-error:10%",
+            "--fault",
+            "delay=300ms:5%",
+            "--fault-seed",
+            "42",
+        ])
+        .expect("valid flags");
+        assert_eq!(args.fault.len(), 3);
+        assert_eq!(args.fault[0].fault, InjectedFault::too_many_requests(1));
+        assert_eq!(args.fault[0].rule, FaultRule::Next(3));
+        assert_eq!(args.fault[1].fault, InjectedFault::PoolError);
+        assert_eq!(args.fault[1].rule, FaultRule::Fraction(0.1));
+        assert_eq!(
+            args.fault[2].fault,
+            InjectedFault::Delay(Duration::from_millis(300))
+        );
+        assert_eq!(args.fault_seed, Some(42));
+    }
+
+    #[test]
+    fn malformed_fault_flag() {
+        for bad in [
+            "teapot:3",
+            "429",
+            "502:often",
+            "pool-error:120%",
+            "delay=5:1",
+        ] {
+            let e = Args::try_parse_from(["odoo-mock", "--fault", bad])
+                .expect_err(bad)
+                .to_string();
+            assert!(e.contains(bad), "{bad}: {e}");
+            assert!(
+                e.contains("KIND:N") && e.contains("pool-error"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn help_lists_fault() {
+        let e = Args::try_parse_from(["odoo-mock", "--help"]).expect_err("help");
+        let help = e.to_string();
+        assert!(help.contains("--fault <KIND:N|KIND:P%>"), "{help}");
+        assert!(help.contains("cut-body"), "{help}");
+    }
 }
