@@ -479,3 +479,53 @@ impl<'s, T: DeserializeOwned + 's> IntoFuture for Call<'s, T> {
         })
     }
 }
+
+/// The typed call builders of a session. They live here, above the
+/// session, so that the session never depends on its callers.
+impl Session {
+    /// Any public model method: `session.call("sale.order", "action_confirm").arg([22]).await`.
+    pub fn call<'s>(&'s self, model: &str, method: &str) -> Call<'s> {
+        Call::new(self, model, method)
+    }
+
+    /// Ids of the records matching `domain` (`search`). Chain `.offset()`,
+    /// `.limit()`, `.order()` before `.await`.
+    pub fn search<'s>(&'s self, model: &str, domain: impl Into<Domain>) -> Search<'s> {
+        Search::new(self, model, domain.into())
+    }
+
+    /// Rows of the records matching `domain`, decoded into `T`
+    /// (`search_read`). Chain `.fields()`, `.offset()`, `.limit()`,
+    /// `.order()` before `.await`. Without `.fields()` Odoo sends every
+    /// field, which is slow on large models.
+    pub fn search_read<'s, T: DeserializeOwned>(
+        &'s self,
+        model: &str,
+        domain: impl Into<Domain>,
+    ) -> SearchRead<'s, T> {
+        SearchRead::new(self, model, domain.into())
+    }
+
+    /// How many records match `domain` (`search_count`).
+    pub fn search_count<'s>(&'s self, model: &str, domain: impl Into<Domain>) -> SearchCount<'s> {
+        SearchCount::new(self, model, domain.into())
+    }
+
+    /// The rows of these ids, decoded into `T`, in the order of `ids`
+    /// (`read`). Chain `.fields()` before `.await`.
+    ///
+    /// Odoo answers a read of a deleted id with no row and no error; this
+    /// read notices and fails with [`Error::MissingRecords`] naming the ids.
+    pub fn read<'s, T: DeserializeOwned>(
+        &'s self,
+        model: &str,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Read<'s, T> {
+        Read::new(self, model, ids.into_iter().collect())
+    }
+
+    /// `(id, display name)` of the records whose name matches (`name_search`).
+    pub fn name_search<'s>(&'s self, model: &str, name: &str) -> NameSearch<'s> {
+        NameSearch::new(self, model, name)
+    }
+}

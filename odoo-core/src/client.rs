@@ -2,19 +2,14 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 
-use bytes::Bytes;
 use serde_json::{Value, json};
-use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::capabilities::Capabilities;
-use crate::error::{AccessDeniedError, ConfigError, Error, TransportError, TransportErrorKind};
-use crate::secret::Secret;
-use crate::session::{Credential, Session, SessionParts, Wire};
-use crate::transport::web::{self, WebState};
+use crate::error::{ConfigError, Error, TransportError};
+use crate::http::{Http, HttpConfig, Outgoing, RetryPolicy, Safety, TlsConfig};
 use crate::transport::{CallSite, Transport, jsonrpc};
 use crate::version::ServerVersion;
 
@@ -40,18 +35,13 @@ pub struct Client {
 }
 
 pub(crate) struct ClientInner {
-    pub(crate) base_url: Url,
-    pub(crate) jsonrpc_url: Url,
-    pub(crate) database: String,
-    pub(crate) http: reqwest::Client,
+    /// The one HTTP layer every transport's requests pass through.
+    pub(crate) http: Http,
     pub(crate) transport: Transport,
-    pub(crate) limiter: Semaphore,
-    pub(crate) next_id: AtomicU64,
-    /// JSON-2 method signatures per model, from `/doc-bearer/<model>.json`.
-    pub(crate) json2_docs:
-        std::sync::Mutex<std::collections::HashMap<String, Arc<crate::transport::json2::ModelDoc>>>,
-    /// Which fields each user may read, per model (see `field_access`).
-    pub(crate) field_access: crate::field_access::FieldAccessCache,
+    /// JSON-2 method signatures, fetched once per model.
+    pub(crate) json2_docs: crate::transport::json2::DocCache,
+    /// What each user may read, per model (see `field_access`).
+    pub(crate) field_access: crate::readable_fields::FieldAccessCache,
 }
 
 impl fmt::Debug for Client {
@@ -59,9 +49,9 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field(
                 "url",
-                &crate::error::redact_url(self.inner.base_url.as_str()),
+                &crate::error::redact_url(self.inner.http.base_url().as_str()),
             )
-            .field("database", &self.inner.database)
+            .field("database", &self.inner.http.database())
             .field("transport", &self.inner.transport)
             .finish()
     }
@@ -79,6 +69,10 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     max_in_flight: usize,
     user_agent: String,
+    retry: RetryPolicy,
+    rate_limit: Option<(u32, u32)>,
+    tls: TlsConfig,
+    allow_insecure_http: bool,
 }
 
 impl ClientBuilder {
@@ -108,9 +102,69 @@ impl ClientBuilder {
     }
 
     /// The most calls in flight at once over this client, all sessions
-    /// together (default 64). Further calls wait for a free slot.
+    /// together (default 16). Further calls wait for a free slot.
+    ///
+    /// The client lowers this limit when the server says it is overloaded
+    /// (Odoo's `PoolError`, HTTP 429 or 503), halving it, then raises it by
+    /// one per window of calls that succeed, back up to this ceiling.
+    ///
+    /// How to choose it:
+    /// - A threaded Odoo (no `--workers`, the default) serves every request
+    ///   from one pool of `db_maxconn` database connections (64 by
+    ///   default), and one request may hold two of them while the web
+    ///   client, crons and other integrations need theirs too. The default
+    ///   of 16 leaves room for them; stay at or below `db_maxconn / 4` per
+    ///   client.
+    /// - A multi-process Odoo (`--workers N`) runs one request per worker at
+    ///   a time: more than `N` calls in flight only wait in the server's
+    ///   queue. Use at most `N`, less if others share the server.
     pub fn max_in_flight(mut self, calls: usize) -> Self {
         self.max_in_flight = calls;
+        self
+    }
+
+    /// When failed calls are sent again (default [`RetryPolicy::default`]:
+    /// only calls that provably did not run, or that only read; never a
+    /// write that may have run). [`RetryPolicy::none`] turns retrying off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// At most `per_second` calls per second on average, with bursts of up
+    /// to `burst`, for all the sessions of this client together (for
+    /// instance to stay inside a hosted server's limits). Off by default.
+    /// Retries count too. Both numbers must be at least 1.
+    pub fn rate_limit(mut self, per_second: u32, burst: u32) -> Self {
+        self.rate_limit = Some((per_second, burst));
+        self
+    }
+
+    /// Trust the CA certificates of this PEM bundle besides the system's
+    /// roots: for a server whose certificate comes from a private CA. May be
+    /// called more than once. A malformed bundle is an [`Error::Config`]
+    /// from [`ClientBuilder::build`].
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.roots.push(pem.into());
+        self
+    }
+
+    /// Present this client certificate to servers that ask for one (mutual
+    /// TLS): a PEM holding the certificate chain and its private key
+    /// (PKCS#8, PKCS#1 or SEC1). It is never shown in `Debug` output or in
+    /// errors.
+    pub fn client_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls.identity = Some(pem.into());
+        self
+    }
+
+    /// Allow passwords, API keys and session cookies over plain `http://`
+    /// to a host other than this machine (default `false`: such a call
+    /// fails with [`Error::Config`] before anything is sent). Only for a
+    /// network where nobody can listen. Loopback hosts (`localhost`,
+    /// `127.0.0.1`, `::1`) are always allowed.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -160,34 +214,26 @@ impl ClientBuilder {
                 "max_in_flight must be at least 1",
             )));
         }
-        let jsonrpc_url = base_url.join("jsonrpc").map_err(|e| {
-            Error::from(ConfigError::new(format!(
-                "cannot build the /jsonrpc URL: {e}"
-            )))
-        })?;
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            // Odoo's session cookie belongs to a Session, never to the client.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                Error::from(ConfigError::new(format!(
-                    "cannot build the HTTP client: {e}"
-                )))
-            })?;
+        let http = Http::new(
+            base_url,
+            database,
+            HttpConfig {
+                timeout: self.timeout,
+                connect_timeout: self.connect_timeout,
+                user_agent: self.user_agent,
+                max_in_flight: self.max_in_flight,
+                retry: self.retry,
+                rate_limit: self.rate_limit,
+                tls: self.tls,
+                allow_insecure_http: self.allow_insecure_http,
+            },
+        )?;
         Ok(Client {
             inner: Arc::new(ClientInner {
-                base_url,
-                jsonrpc_url,
-                database,
                 http,
                 transport: self.transport,
-                limiter: Semaphore::new(self.max_in_flight),
-                next_id: AtomicU64::new(1),
-                json2_docs: std::sync::Mutex::new(std::collections::HashMap::new()),
-                field_access: crate::field_access::FieldAccessCache::default(),
+                json2_docs: crate::transport::json2::DocCache::default(),
+                field_access: crate::readable_fields::FieldAccessCache::default(),
             }),
         })
     }
@@ -203,326 +249,35 @@ impl Client {
             transport: Transport::Auto,
             timeout: Duration::from_secs(120),
             connect_timeout: Duration::from_secs(10),
-            max_in_flight: 64,
+            max_in_flight: 16,
             user_agent: concat!("odoo-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            rate_limit: None,
+            tls: TlsConfig::default(),
+            allow_insecure_http: false,
         }
     }
 
     /// The server's base URL.
     pub fn url(&self) -> &str {
-        self.inner.base_url.as_str()
+        self.inner.http.base_url().as_str()
     }
 
     /// The database this client works on.
     pub fn database(&self) -> &str {
-        &self.inner.database
+        self.inner.http.database()
+    }
+
+    /// The calls this client lets into flight now: the configured
+    /// [`ClientBuilder::max_in_flight`], or less while the server has
+    /// recently said it is overloaded.
+    pub fn in_flight_limit(&self) -> usize {
+        self.inner.http.in_flight_limit()
     }
 
     /// The transport setting this client was built with.
     pub fn transport(&self) -> Transport {
         self.inner.transport
-    }
-
-    /// Log in with a password.
-    ///
-    /// With [`Transport::Auto`] (the default) this opens a web session, the
-    /// fastest way to call Odoo with a password; with `JsonRpc` or `XmlRpc`
-    /// it checks the credentials with `common.authenticate`. Either way the
-    /// session knows the server's version and the user's context (language,
-    /// time zone, company), which every call then carries.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::AccessDenied`] for a wrong login or password;
-    /// [`Error::Config`] for [`Transport::Json2`], which takes only API keys;
-    /// transport and server errors as for any call.
-    pub async fn login(&self, login: &str, password: impl Into<Secret>) -> Result<Session, Error> {
-        let secret = password.into();
-        let session = match self.inner.transport {
-            Transport::Auto | Transport::WebSession => self.login_web(login, secret).await?,
-            Transport::JsonRpc => {
-                self.login_rpc(login, secret, Credential::Password, Wire::JsonRpc)
-                    .await?
-            }
-            Transport::XmlRpc => {
-                self.login_rpc(login, secret, Credential::Password, Wire::XmlRpc)
-                    .await?
-            }
-            Transport::Json2 => {
-                return Err(Error::from(ConfigError::new(
-                    "JSON-2 authenticates with API keys only: call login_api_key, or choose \
-                     another transport for a password",
-                )));
-            }
-        };
-        self.logged_in(&session);
-        Ok(session)
-    }
-
-    /// Log in with an API key (Preferences > Account Security > New API
-    /// Key).
-    ///
-    /// With [`Transport::Auto`] this uses JSON-2 on Odoo 19 and later, and
-    /// JSON-RPC (which takes a key where it takes a password) before.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::AccessDenied`] for a wrong key, or a key that belongs to
-    /// another user than `login`; [`Error::Config`] for
-    /// [`Transport::WebSession`], whose login does not take API keys.
-    pub async fn login_api_key(
-        &self,
-        login: &str,
-        key: impl Into<Secret>,
-    ) -> Result<Session, Error> {
-        let secret = key.into();
-        let session = match self.inner.transport {
-            Transport::Auto => {
-                let version = self.version().await?;
-                if version.capabilities().is_some_and(Capabilities::json2) {
-                    self.login_json2(login, secret, Some(version)).await?
-                } else {
-                    self.login_rpc_with(
-                        login,
-                        secret,
-                        Credential::ApiKey,
-                        Wire::JsonRpc,
-                        Some(version),
-                    )
-                    .await?
-                }
-            }
-            Transport::JsonRpc => {
-                self.login_rpc(login, secret, Credential::ApiKey, Wire::JsonRpc)
-                    .await?
-            }
-            Transport::XmlRpc => {
-                self.login_rpc(login, secret, Credential::ApiKey, Wire::XmlRpc)
-                    .await?
-            }
-            Transport::Json2 => self.login_json2(login, secret, None).await?,
-            Transport::WebSession => {
-                return Err(Error::from(ConfigError::new(
-                    "the web session login takes passwords, not API keys: call login, or \
-                     choose JsonRpc, XmlRpc or Json2 for an API key",
-                )));
-            }
-        };
-        self.logged_in(&session);
-        Ok(session)
-    }
-
-    /// What every successful login does last.
-    fn logged_in(&self, session: &Session) {
-        // A new login may come with new groups: learn again what the user
-        // may read (every session of the user shares that knowledge).
-        self.inner.field_access.forget(session.uid());
-        tracing::debug!(
-            target: "odoo::session",
-            login = session.login(),
-            uid = session.uid(),
-            setting = self.inner.transport.name(),
-            transport = session.transport().name(),
-            "logged in"
-        );
-    }
-
-    /// A session for a user whose uid is already known (for instance kept
-    /// from an earlier login), without any call to the server.
-    ///
-    /// The secret is a password or API key for JSON-RPC (used for `Auto`
-    /// and `WebSession`, which need a login call) and XML-RPC, and an API key
-    /// for JSON-2. Nothing is checked: a wrong uid or secret surfaces as
-    /// [`Error::AccessDenied`] on the first call. The session has an empty
-    /// context and no server version.
-    pub fn session_for_uid(&self, uid: i64, login: &str, secret: impl Into<Secret>) -> Session {
-        let (wire, credential) = match self.inner.transport {
-            Transport::XmlRpc => (Wire::XmlRpc, Credential::Password),
-            Transport::Json2 => (Wire::Json2, Credential::ApiKey),
-            _ => (Wire::JsonRpc, Credential::Password),
-        };
-        Session::new(
-            self.clone(),
-            SessionParts {
-                uid,
-                login: login.to_owned(),
-                secret: secret.into(),
-                credential,
-                context: crate::Map::new(),
-                server_version: None,
-                wire,
-            },
-        )
-    }
-
-    /// `common.authenticate`, then the user's context, over JSON-RPC or
-    /// XML-RPC.
-    async fn login_rpc(
-        &self,
-        login: &str,
-        secret: Secret,
-        credential: Credential,
-        wire: Wire,
-    ) -> Result<Session, Error> {
-        self.login_rpc_with(login, secret, credential, wire, None)
-            .await
-    }
-
-    async fn login_rpc_with(
-        &self,
-        login: &str,
-        secret: Secret,
-        credential: Credential,
-        wire: Wire,
-        version: Option<ServerVersion>,
-    ) -> Result<Session, Error> {
-        let xml = matches!(wire, Wire::XmlRpc);
-        let version = match version {
-            Some(v) => v,
-            None if xml => self.version_xmlrpc().await?,
-            None => self.version().await?,
-        };
-        let site = CallSite {
-            login: Some(login),
-            method: Some("authenticate"),
-            ..CallSite::default()
-        };
-        let reply = if xml {
-            use crate::xmlrpc::XmlValue;
-            let params = [
-                XmlValue::String(self.database().to_owned()),
-                XmlValue::String(login.to_owned()),
-                XmlValue::String(secret.expose().to_owned()),
-                XmlValue::Struct(Vec::new()),
-            ];
-            crate::transport::xmlrpc::call(&self.inner, "common", "authenticate", &params, site)
-                .await?
-        } else {
-            jsonrpc::call(
-                &self.inner,
-                "common",
-                "authenticate",
-                (
-                    self.database(),
-                    login,
-                    secret.expose(),
-                    serde_json::Map::new(),
-                ),
-                site,
-            )
-            .await?
-        };
-        // A refused login answers `false`, not an error.
-        let uid = match reply.decode::<Value>("common.authenticate")? {
-            Value::Number(n) => n.as_i64().unwrap_or(0),
-            Value::Bool(false) => 0,
-            other => {
-                return Err(Error::from(crate::error::ProtocolError::new(
-                    "common.authenticate returned neither a uid nor false",
-                    other.to_string().as_bytes(),
-                )));
-            }
-        };
-        if uid <= 0 {
-            return Err(Error::from(AccessDeniedError::new(
-                Some(login),
-                self.database(),
-                None,
-            )));
-        }
-        let parts = SessionParts {
-            uid,
-            login: login.to_owned(),
-            secret,
-            credential,
-            context: crate::Map::new(),
-            server_version: Some(version),
-            wire,
-        };
-        self.with_user_context(parts).await
-    }
-
-    /// Read the user's context through a bare session, then build the real
-    /// one with it.
-    async fn with_user_context(&self, parts: SessionParts) -> Result<Session, Error> {
-        let bare = Session::new(self.clone(), parts);
-        let (context, _) = bare.load_user_context().await?;
-        Ok(bare.rebuilt_with_context(context))
-    }
-
-    /// `/web/session/authenticate`: the session info carries the uid, the
-    /// context, the version and the companies, in one call.
-    async fn login_web(&self, login: &str, secret: Secret) -> Result<Session, Error> {
-        let (cookie, info) = web::authenticate(&self.inner, login, &secret).await?;
-        let Some(uid) = info.uid.filter(|uid| *uid > 0) else {
-            return Err(Error::from(AccessDeniedError::new(
-                Some(login),
-                self.database(),
-                None,
-            )));
-        };
-        let mut context = info.user_context;
-        if let Some(company) = info.user_companies.and_then(|c| c.current_company) {
-            context.insert("allowed_company_ids".into(), json!([company]));
-        }
-        let version = ServerVersion {
-            server_version: info.server_version.unwrap_or_default(),
-            server_version_info: info.server_version_info,
-            server_serie: String::new(),
-            protocol_version: 1,
-        };
-        Ok(Session::new(
-            self.clone(),
-            SessionParts {
-                uid,
-                login: login.to_owned(),
-                secret,
-                credential: Credential::Password,
-                context,
-                server_version: Some(version),
-                wire: Wire::Web(WebState::new(cookie)),
-            },
-        ))
-    }
-
-    /// JSON-2 has no login call: the key identifies the user. Ask who it is
-    /// (`res.users.context_get` gives the uid) and check it is `login`.
-    async fn login_json2(
-        &self,
-        login: &str,
-        secret: Secret,
-        version: Option<ServerVersion>,
-    ) -> Result<Session, Error> {
-        let version = match version {
-            Some(v) => v,
-            None => self.version().await?,
-        };
-        let bare = Session::new(
-            self.clone(),
-            SessionParts {
-                uid: 0,
-                login: login.to_owned(),
-                secret,
-                credential: Credential::ApiKey,
-                context: crate::Map::new(),
-                server_version: Some(version),
-                wire: Wire::Json2,
-            },
-        );
-        let (context, key_login) = bare.load_user_context().await?;
-        let uid = context.get("uid").and_then(Value::as_i64).unwrap_or(0);
-        if uid <= 0
-            || !key_login
-                .as_deref()
-                .is_some_and(|l| l.eq_ignore_ascii_case(login))
-        {
-            return Err(Error::from(AccessDeniedError::new(
-                Some(login),
-                self.database(),
-                None,
-            )));
-        }
-        Ok(bare.rebuilt_with_uid(uid, context))
     }
 
     /// The server's version: `common.version` over JSON-RPC, or
@@ -539,7 +294,7 @@ impl Client {
             method: Some("version"),
             ..CallSite::default()
         };
-        match jsonrpc::call(&self.inner, "common", "version", json!([]), site).await {
+        match jsonrpc::call(&self.inner.http, "common", "version", json!([]), site).await {
             Ok(reply) => reply.decode("common.version"),
             Err(Error::Transport(t)) if t.http_status() == Some(404) => {
                 self.version_from_web().await
@@ -559,12 +314,12 @@ impl Client {
         Ok(self.version().await?.capabilities())
     }
 
-    async fn version_xmlrpc(&self) -> Result<ServerVersion, Error> {
+    pub(crate) async fn version_xmlrpc(&self) -> Result<ServerVersion, Error> {
         let site = CallSite {
             method: Some("version"),
             ..CallSite::default()
         };
-        crate::transport::xmlrpc::call(&self.inner, "common", "version", &[], site)
+        crate::transport::xmlrpc::call(&self.inner.http, "common", "version", &[], site)
             .await?
             .decode("common.version")
     }
@@ -576,16 +331,11 @@ impl Client {
             version: String,
             version_info: Vec<Value>,
         }
-        let url = self.inner.url("web/version")?;
-        let reply = self
-            .inner
-            .send(
-                self.inner.http.get(url.clone()),
-                &url,
-                "application/json",
-                Vec::new(),
-            )
-            .await?;
+        let url = self.inner.http.url("web/version")?;
+        let outgoing = Outgoing::get(&url)
+            .safety(Safety::ReadOnly)
+            .what("/web/version");
+        let reply = self.inner.http.exchange(&outgoing, Ok).await?;
         if reply.status != 200 {
             return Err(Error::from(TransportError::status(
                 url.as_str(),
@@ -613,110 +363,10 @@ impl Client {
             method: Some("list"),
             ..CallSite::default()
         };
-        jsonrpc::call(&self.inner, "db", "list", json!([]), site)
+        jsonrpc::call(&self.inner.http, "db", "list", json!([]), site)
             .await?
             .decode("db.list")
     }
-}
-
-/// An HTTP answer, read whole.
-pub(crate) struct HttpReply {
-    pub(crate) status: u16,
-    /// The `session_id` cookie the server set, if any.
-    pub(crate) session_cookie: Option<Secret>,
-    pub(crate) body: Bytes,
-}
-
-impl ClientInner {
-    /// POST a JSON body, respecting the in-flight limit; returns the status
-    /// and the whole body.
-    pub(crate) async fn post_json(&self, url: &Url, body: Vec<u8>) -> Result<(u16, Bytes), Error> {
-        let reply = self
-            .send(self.http.post(url.clone()), url, "application/json", body)
-            .await?;
-        Ok((reply.status, reply.body))
-    }
-
-    /// Send a request (with its body and content type), respecting the
-    /// in-flight limit, and read the whole answer.
-    pub(crate) async fn send(
-        &self,
-        request: reqwest::RequestBuilder,
-        url: &Url,
-        content_type: &str,
-        body: Vec<u8>,
-    ) -> Result<HttpReply, Error> {
-        let _permit = self.limiter.acquire().await.map_err(|_| {
-            Error::from(TransportError::new(
-                TransportErrorKind::Request,
-                url.as_str(),
-                "the client is shutting down",
-            ))
-        })?;
-        let request = if body.is_empty() {
-            request
-        } else {
-            request
-                .header(reqwest::header::CONTENT_TYPE, content_type)
-                .body(body)
-        };
-        let response = request.send().await.map_err(|e| transport_error(url, &e))?;
-        let status = response.status().as_u16();
-        let session_cookie = response
-            .headers()
-            .get_all(reqwest::header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .filter_map(|v| v.split(';').next())
-            .filter_map(|pair| pair.trim().strip_prefix("session_id="))
-            .next_back()
-            .map(Secret::new);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport_error(url, &e))?;
-        Ok(HttpReply {
-            status,
-            session_cookie,
-            body,
-        })
-    }
-
-    /// `base_url` joined with a path such as `xmlrpc/2/object`.
-    pub(crate) fn url(&self, path: &str) -> Result<Url, Error> {
-        self.base_url.join(path).map_err(|e| {
-            Error::from(ConfigError::new(format!(
-                "cannot build the URL for {path}: {e}"
-            )))
-        })
-    }
-}
-
-/// Classify a reqwest error without keeping it (its text may hold the URL
-/// with credentials).
-fn transport_error(url: &Url, e: &reqwest::Error) -> Error {
-    let kind = if e.is_connect() {
-        TransportErrorKind::Connect
-    } else if e.is_timeout() {
-        TransportErrorKind::Timeout
-    } else if e.is_builder() {
-        TransportErrorKind::Request
-    } else {
-        TransportErrorKind::Io
-    };
-    // The chain below reqwest's own error says why (refused, reset, ...).
-    let mut parts = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    let detail = if parts.is_empty() {
-        "no detail".to_owned()
-    } else {
-        parts.join(": ")
-    };
-    Error::from(TransportError::new(kind, url.as_str(), detail))
 }
 
 #[cfg(test)]
@@ -741,7 +391,10 @@ mod tests {
             .database("db")
             .build()
             .unwrap();
-        assert_eq!(c.inner.jsonrpc_url.as_str(), "http://h:8069/odoo/jsonrpc");
+        assert_eq!(
+            c.inner.http.url("jsonrpc").unwrap().as_str(),
+            "http://h:8069/odoo/jsonrpc"
+        );
     }
 
     #[test]

@@ -96,9 +96,38 @@ impl Error {
         match self {
             Error::Transport(e) => e.may_have_reached_server(),
             Error::Config(_) | Error::LoggedOut(_) | Error::UnreadableField(_) => false,
-            Error::Server(e) if e.kind() == ServerErrorKind::SessionExpired => false,
+            Error::Server(e)
+                if matches!(
+                    e.kind(),
+                    ServerErrorKind::SessionExpired | ServerErrorKind::PoolExhausted
+                ) =>
+            {
+                false
+            }
             _ => true,
         }
+    }
+}
+
+impl Error {
+    /// How many times the call was sent before this error was returned
+    /// (1 when it was not retried; see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Transport(e) => e.attempts,
+            Error::Server(e) => e.attempts,
+            _ => 1,
+        }
+    }
+
+    /// Record how many attempts the call took (the retry layer's last word).
+    pub(crate) fn with_attempts(mut self, attempts: u32) -> Self {
+        match &mut self {
+            Error::Transport(e) => e.attempts = attempts,
+            Error::Server(e) => e.attempts = attempts,
+            _ => {}
+        }
+        self
     }
 }
 
@@ -132,6 +161,11 @@ pub enum ServerErrorKind {
     /// Wrong arguments for the method (`builtins.TypeError`,
     /// `builtins.ValueError`, ...): a bug in the caller.
     InvalidArguments,
+    /// `psycopg2.pool.PoolError`: the server's database connection pool
+    /// was full. Odoo raises it while borrowing a connection, before the
+    /// method runs, so the call did not run; the retry policy sends it again
+    /// after a wait.
+    PoolExhausted,
     /// Any other exception; see [`ServerError::name`].
     Other,
 }
@@ -146,6 +180,7 @@ impl ServerErrorKind {
             "odoo.exceptions.MissingError" => Self::MissingError,
             "odoo.exceptions.ValidationError" => Self::ValidationError,
             "odoo.http.SessionExpiredException" => Self::SessionExpired,
+            "psycopg2.pool.PoolError" => Self::PoolExhausted,
             "builtins.AttributeError" => Self::UnknownMethod,
             "builtins.TypeError"
             | "builtins.ValueError"
@@ -195,6 +230,7 @@ pub struct ServerError {
     debug: String,
     model: Option<String>,
     method: Option<String>,
+    attempts: u32,
 }
 
 impl ServerError {
@@ -216,6 +252,7 @@ impl ServerError {
             debug: String::new(),
             model: model.map(str::to_owned),
             method: method.map(str::to_owned),
+            attempts: 1,
         }
     }
 
@@ -293,7 +330,8 @@ impl fmt::Display for ServerError {
             (None, Some(method)) => write!(f, "{method}: ")?,
             (None, None) => {}
         }
-        write!(f, "{} ({})", self.message, self.name)
+        write!(f, "{} ({})", self.message, self.name)?;
+        write_attempts(f, self.attempts)
     }
 }
 
@@ -397,6 +435,7 @@ pub struct TransportError {
     status: Option<u16>,
     body_excerpt: Option<String>,
     detail: String,
+    attempts: u32,
 }
 
 impl TransportError {
@@ -407,6 +446,7 @@ impl TransportError {
             status: None,
             body_excerpt: None,
             detail: detail.into(),
+            attempts: 1,
         }
     }
 
@@ -417,6 +457,7 @@ impl TransportError {
             status: Some(status),
             body_excerpt: Some(excerpt(body)),
             detail: String::new(),
+            attempts: 1,
         }
     }
 
@@ -437,16 +478,39 @@ impl TransportError {
         self.body_excerpt.as_deref()
     }
     /// Whether the server may have received (and run) the request.
+    ///
+    /// `false` when no connection was made, and for HTTP 429 and 503: a
+    /// server or proxy answers those instead of running the call.
     pub fn may_have_reached_server(&self) -> bool {
         !matches!(
             self.kind,
             TransportErrorKind::Connect | TransportErrorKind::Request
-        )
+        ) && !matches!(self.status, Some(429 | 503))
+    }
+
+    /// Why the exchange failed, as the network stack said it.
+    pub(crate) fn detail(&self) -> &str {
+        &self.detail
     }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_failure(f)?;
+        write_attempts(f, self.attempts)
+    }
+}
+
+/// ` (after N attempts)` when the call was sent more than once.
+fn write_attempts(f: &mut fmt::Formatter<'_>, attempts: u32) -> fmt::Result {
+    if attempts > 1 {
+        write!(f, " (after {attempts} attempts)")?;
+    }
+    Ok(())
+}
+
+impl TransportError {
+    fn fmt_failure(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
             TransportErrorKind::Status => write!(
                 f,

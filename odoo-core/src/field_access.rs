@@ -12,85 +12,32 @@
 //! [`Client`]: crate::Client
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::json;
-use tokio::sync::OnceCell;
 
 use crate::error::{Error, UnreadableFieldError};
 use crate::model::{FieldDef, Model};
+pub(crate) use crate::readable_fields::ReadableFields;
 use crate::session::Session;
 use crate::value::Map;
 
-/// The fields of one model that one user may read, as `fields_get` as that
-/// user listed them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadableFields {
-    /// `None`: the server would not say (`fields_get` refused by an
-    /// `AccessError`), so nothing is filtered and the read itself reports
-    /// what Odoo refuses. Each field with its type (`many2one`, ...).
-    fields: Option<BTreeMap<String, String>>,
-}
-
-impl ReadableFields {
-    /// May the user read `field`? (Always true when the server would not
-    /// list the fields.)
-    pub fn contains(&self, field: &str) -> bool {
-        self.fields.as_ref().is_none_or(|f| f.contains_key(field))
-    }
-
-    /// The field's Odoo type (`char`, `many2one`, ...), when the server
-    /// listed it.
-    pub fn field_type(&self, field: &str) -> Option<&str> {
-        self.fields.as_ref()?.get(field).map(String::as_str)
-    }
-
-    /// Whether the server listed the fields (and their types).
-    pub fn knows_types(&self) -> bool {
-        self.fields.is_some()
-    }
-
-    /// The readable field names, in order; `None` when the server would not
-    /// list them (the user may not read the model at all).
-    pub fn names(&self) -> Option<impl Iterator<Item = &str>> {
-        self.fields.as_ref().map(|f| f.keys().map(String::as_str))
-    }
-
-    fn unknown() -> Self {
-        ReadableFields { fields: None }
-    }
-}
-
-type Slot = Arc<OnceCell<Arc<ReadableFields>>>;
-
-/// The per-user caches of one client.
-#[derive(Debug, Default)]
-pub(crate) struct FieldAccessCache {
-    users: Mutex<HashMap<i64, Arc<UserFields>>>,
-}
-
-#[derive(Debug, Default)]
-struct UserFields {
-    models: Mutex<HashMap<String, Slot>>,
-}
-
-impl FieldAccessCache {
-    /// Forget what user `uid` may read (a new login, a logout).
-    pub(crate) fn forget(&self, uid: i64) {
-        let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-        users.remove(&uid);
-    }
-
-    fn slot(&self, uid: i64, model: &str) -> Slot {
-        let user = {
-            let mut users = self.users.lock().unwrap_or_else(|e| e.into_inner());
-            users.entry(uid).or_default().clone()
-        };
-        let mut models = user.models.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(slot) = models.get(model) {
-            return slot.clone();
-        }
-        models.entry(model.to_owned()).or_default().clone()
+/// What a session's user may read; here, above the session, so that the
+/// session does not depend on this module.
+impl Session {
+    /// The fields of `model` this session's user may read, which is what
+    /// typed reads (`M::search`, `browse`, `fetch`) ask for. Learned with one
+    /// `fields_get` as the user, the first time a user needs a model, and
+    /// shared by every session of that user on this client until the user
+    /// logs in again or out.
+    ///
+    /// # Errors
+    ///
+    /// What `fields_get` raises (an unknown model, ...). A user who may not
+    /// read the model at all gets a value that filters nothing, so that the
+    /// read itself reports Odoo's refusal.
+    pub async fn readable_fields(&self, model: &str) -> Result<Arc<ReadableFields>, Error> {
+        readable_fields(self, model).await
     }
 }
 

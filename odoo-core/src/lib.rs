@@ -21,6 +21,9 @@ pub mod domain;
 mod error;
 mod field_access;
 mod fields;
+mod http;
+mod login;
+mod readable_fields;
 mod secret;
 mod session;
 pub mod transport;
@@ -37,8 +40,9 @@ pub use error::{
     ProtocolError, Result, ServerError, ServerErrorKind, TransportError, TransportErrorKind,
     UnreadableFieldError,
 };
-pub use field_access::ReadableFields;
 pub use fields::FieldInfo;
+pub use http::RetryPolicy;
+pub use readable_fields::ReadableFields;
 pub use secret::Secret;
 pub use session::Session;
 pub use transport::Transport;

@@ -6,13 +6,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use crate::calls::{Call, NameSearch, Read, Search, SearchCount, SearchRead};
 use crate::capabilities::Capabilities;
 use crate::client::Client;
-use crate::domain::Domain;
 use crate::error::{Error, ProtocolError};
 use crate::fields::FieldInfo;
 use crate::secret::Secret;
@@ -187,7 +184,7 @@ impl Session {
         self.inner.client.inner.field_access.forget(self.inner.uid);
         if let Wire::Web(state) = &self.inner.shared.wire {
             let (cookie, _) = state.current();
-            web::destroy(&self.inner.client.inner, &cookie).await?;
+            web::destroy(&self.inner.client.inner.http, &cookie).await?;
         }
         Ok(())
     }
@@ -359,7 +356,7 @@ impl Session {
             method: Some(method),
             login: Some(&inner.login),
         };
-        let client = &inner.client.inner;
+        let client = &inner.client.inner.http;
         match &inner.shared.wire {
             Wire::JsonRpc => {
                 jsonrpc::call(
@@ -411,12 +408,15 @@ impl Session {
                 // beyond the ids: look them up then, and only then.
                 let signature = match json2::known_signature(method) {
                     Some(known) => Some(known),
-                    None if json2::needs_names(args) => {
-                        json2::model_doc(client, &inner.secret, model)
-                            .await
-                            .ok()
-                            .and_then(|doc| doc.get(method).cloned())
-                    }
+                    None if json2::needs_names(args) => json2::model_doc(
+                        client,
+                        &inner.client.inner.json2_docs,
+                        &inner.secret,
+                        model,
+                    )
+                    .await
+                    .ok()
+                    .and_then(|doc| doc.get(method).cloned()),
                     None => None,
                 };
                 let body = json2::named_body(model, method, args, kwargs, signature.as_ref())?;
@@ -438,52 +438,6 @@ impl Session {
         kwargs.insert("context".into(), Value::Object(merged));
     }
 
-    /// Any public model method: `session.call("sale.order", "action_confirm").arg([22]).await`.
-    pub fn call<'s>(&'s self, model: &str, method: &str) -> Call<'s> {
-        Call::new(self, model, method)
-    }
-
-    /// Ids of the records matching `domain` (`search`). Chain `.offset()`,
-    /// `.limit()`, `.order()` before `.await`.
-    pub fn search<'s>(&'s self, model: &str, domain: impl Into<Domain>) -> Search<'s> {
-        Search::new(self, model, domain.into())
-    }
-
-    /// Rows of the records matching `domain`, decoded into `T`
-    /// (`search_read`). Chain `.fields()`, `.offset()`, `.limit()`,
-    /// `.order()` before `.await`. Without `.fields()` Odoo sends every
-    /// field, which is slow on large models.
-    pub fn search_read<'s, T: DeserializeOwned>(
-        &'s self,
-        model: &str,
-        domain: impl Into<Domain>,
-    ) -> SearchRead<'s, T> {
-        SearchRead::new(self, model, domain.into())
-    }
-
-    /// How many records match `domain` (`search_count`).
-    pub fn search_count<'s>(&'s self, model: &str, domain: impl Into<Domain>) -> SearchCount<'s> {
-        SearchCount::new(self, model, domain.into())
-    }
-
-    /// The rows of these ids, decoded into `T`, in the order of `ids`
-    /// (`read`). Chain `.fields()` before `.await`.
-    ///
-    /// Odoo answers a read of a deleted id with no row and no error; this
-    /// read notices and fails with [`Error::MissingRecords`] naming the ids.
-    pub fn read<'s, T: DeserializeOwned>(
-        &'s self,
-        model: &str,
-        ids: impl IntoIterator<Item = i64>,
-    ) -> Read<'s, T> {
-        Read::new(self, model, ids.into_iter().collect())
-    }
-
-    /// `(id, display name)` of the records whose name matches (`name_search`).
-    pub fn name_search<'s>(&'s self, model: &str, name: &str) -> NameSearch<'s> {
-        NameSearch::new(self, model, name)
-    }
-
     /// Create one record; returns its id.
     ///
     /// `values` is anything that serialises to a JSON object: a
@@ -494,7 +448,9 @@ impl Session {
     ///
     /// [`Error::Server`] (a `ValidationError` for a missing required field, a
     /// `ValueError` for a wrong selection value, ...), and transport errors.
-    /// A create is never retried by the SDK: after a timeout it may have run.
+    /// A create is sent again only when it provably did not run (HTTP 429
+    /// or 503, `PoolError`, no connection): after a timeout or a lost
+    /// answer it fails with [`Error::may_have_run`] `== true`.
     pub async fn create(&self, model: &str, values: &impl Serialize) -> Result<i64, Error> {
         let values = to_object(model, values)?;
         // JSON-RPC and XML-RPC answer an id; JSON-2 a list of one.
@@ -671,24 +627,6 @@ impl Session {
         self.execute(model, "fields_get", &[], kwargs)
             .await?
             .decode(model)
-    }
-
-    /// The fields of `model` this session's user may read, which is what
-    /// typed reads (`M::search`, `browse`, `fetch`) ask for. Learned with one
-    /// `fields_get` as the user, the first time a user needs a model, and
-    /// shared by every session of that user on this client until the user
-    /// logs in again or out.
-    ///
-    /// # Errors
-    ///
-    /// What `fields_get` raises (an unknown model, ...). A user who may not
-    /// read the model at all gets a value that filters nothing, so that the
-    /// read itself reports Odoo's refusal.
-    pub async fn readable_fields(
-        &self,
-        model: &str,
-    ) -> Result<Arc<crate::field_access::ReadableFields>, Error> {
-        crate::field_access::readable_fields(self, model).await
     }
 }
 

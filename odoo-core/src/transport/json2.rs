@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{CallSite, Reply};
-use crate::client::ClientInner;
 use crate::error::{
     AccessDeniedError, ConfigError, Error, ServerError, ServerErrorKind, TransportError,
 };
+use crate::http::{Http, Outgoing, Safety};
 use crate::secret::Secret;
 use crate::value::Map;
 
@@ -156,6 +156,9 @@ fn is_id_list(value: &Value) -> bool {
 /// Parameter names of a model's methods, from `/doc-bearer/<model>.json`.
 pub(crate) type ModelDoc = HashMap<String, Signature>;
 
+/// The model descriptions a client has fetched, by model.
+pub(crate) type DocCache = std::sync::Mutex<HashMap<String, Arc<ModelDoc>>>;
+
 #[derive(Deserialize)]
 struct DocModel {
     #[serde(default)]
@@ -172,30 +175,28 @@ struct DocMethod {
 
 /// Fetch the signatures of `model`'s methods (cached per client).
 pub(crate) async fn model_doc(
-    client: &ClientInner,
+    http: &Http,
+    cache: &DocCache,
     key: &Secret,
     model: &str,
 ) -> Result<Arc<ModelDoc>, Error> {
-    if let Some(doc) = client
-        .json2_docs
+    if let Some(doc) = cache
         .lock()
         .ok()
         .and_then(|cache| cache.get(model).cloned())
     {
         return Ok(doc);
     }
-    let url = client.url(&format!("doc-bearer/{model}.json"))?;
-    let request = client
-        .http
-        .get(url.clone())
-        .header(
+    let url = http.url(&format!("doc-bearer/{model}.json"))?;
+    let outgoing = Outgoing::get(&url)
+        .safety(Safety::ReadOnly)
+        .what("/doc-bearer")
+        .secret_header(
             reqwest::header::AUTHORIZATION,
             format!("bearer {}", key.expose()),
-        )
-        .header("X-Odoo-Database", client.database.as_str());
-    let reply = client
-        .send(request, &url, "application/json", Vec::new())
-        .await?;
+        )?
+        .header("X-Odoo-Database", http.database())?;
+    let reply = http.exchange(&outgoing, Ok).await?;
     if reply.status != 200 {
         return Err(Error::from(TransportError::status(
             url.as_str(),
@@ -240,7 +241,7 @@ pub(crate) async fn model_doc(
         })
         .collect();
     let doc = Arc::new(doc);
-    if let Ok(mut cache) = client.json2_docs.lock() {
+    if let Ok(mut cache) = cache.lock() {
         cache.insert(model.to_owned(), doc.clone());
     }
     Ok(doc)
@@ -248,14 +249,14 @@ pub(crate) async fn model_doc(
 
 /// Send one JSON-2 call.
 pub(crate) async fn call(
-    client: &ClientInner,
+    http: &Http,
     key: &Secret,
     model: &str,
     method: &str,
     body: &Map,
     site: CallSite<'_>,
 ) -> Result<Reply, Error> {
-    let url = client.url(&format!("json/2/{model}/{method}"))?;
+    let url = http.url(&format!("json/2/{model}/{method}"))?;
     // Never an empty body: the server would run the method with no
     // arguments at all.
     let payload = serde_json::to_vec(body).map_err(|e| {
@@ -264,24 +265,26 @@ pub(crate) async fn call(
         )))
     })?;
     let started = Instant::now();
-    let request = client
-        .http
-        .post(url.clone())
-        .header(
+    let what = format!("{model}.{method}");
+    let outgoing = Outgoing::post(&url, "application/json", payload)
+        .safety(Safety::of_method(method))
+        .what(&what)
+        .secret_header(
             reqwest::header::AUTHORIZATION,
             format!("bearer {}", key.expose()),
-        )
-        .header("X-Odoo-Database", client.database.as_str());
-    let reply = client
-        .send(request, &url, "application/json", payload)
-        .await?;
-    let result = parse_reply(
-        reply.status,
-        reply.body,
-        url.as_str(),
-        &client.database,
-        site,
-    );
+        )?
+        .header("X-Odoo-Database", http.database())?;
+    let result = http
+        .exchange(&outgoing, |reply| {
+            parse_reply(
+                reply.status,
+                reply.body,
+                url.as_str(),
+                http.database(),
+                site,
+            )
+        })
+        .await;
     tracing::debug!(
         target: "odoo::json2",
         model,

@@ -1,7 +1,6 @@
 //! `POST /jsonrpc`: Odoo's JSON-RPC 2.0 endpoint for the `common`, `object`
 //! and `db` services.
 
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use bytes::Bytes;
@@ -11,11 +10,11 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::{CallSite, Reply};
-use crate::client::ClientInner;
 use crate::error::{
     AccessDeniedError, Error, ProtocolError, ServerError, ServerErrorKind, TransportError,
     TransportErrorKind,
 };
+use crate::http::{Http, Outgoing, Safety};
 
 /// The request envelope: `{"jsonrpc": "2.0", "method": "call", "id", "params"}`.
 #[derive(Serialize)]
@@ -71,13 +70,14 @@ pub(crate) struct RpcErrorData {
 
 /// Send one JSON-RPC call of `service.method(args)` and return its result.
 pub(crate) async fn call<A: Serialize>(
-    client: &ClientInner,
+    http: &Http,
     service: &str,
     method: &str,
     args: A,
     site: CallSite<'_>,
 ) -> Result<Reply, Error> {
-    let id = client.next_id.fetch_add(1, Ordering::Relaxed);
+    let url = http.url("jsonrpc")?;
+    let id = http.next_id();
     let body = serde_json::to_vec(&Request {
         jsonrpc: "2.0",
         method: "call",
@@ -91,19 +91,31 @@ pub(crate) async fn call<A: Serialize>(
     .map_err(|e| {
         Error::from(TransportError::new(
             TransportErrorKind::Request,
-            client.jsonrpc_url.as_str(),
+            url.as_str(),
             format!("the arguments cannot be serialised as JSON: {e}"),
         ))
     })?;
     let started = Instant::now();
-    let (status, bytes) = client.post_json(&client.jsonrpc_url, body).await?;
-    let reply = parse_reply(
-        status,
-        bytes,
-        client.jsonrpc_url.as_str(),
-        &client.database,
-        site,
-    );
+    let what = site.describe(service, method);
+    let outgoing = Outgoing::post(&url, "application/json", body)
+        .safety(Safety::of_service(service, method, site.method))
+        .what(&what);
+    let outgoing = if super::carries_secret(service, method) {
+        outgoing.with_secret_in_body()
+    } else {
+        outgoing
+    };
+    let reply = http
+        .exchange(&outgoing, |reply| {
+            parse_reply(
+                reply.status,
+                reply.body,
+                url.as_str(),
+                http.database(),
+                site,
+            )
+        })
+        .await;
     tracing::debug!(
         target: "odoo::jsonrpc",
         service,

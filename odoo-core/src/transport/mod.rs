@@ -101,3 +101,28 @@ pub(crate) struct CallSite<'a> {
     pub(crate) method: Option<&'a str>,
     pub(crate) login: Option<&'a str>,
 }
+
+impl CallSite<'_> {
+    /// The call, for logs: `res.partner.search_read`, or `service.method`
+    /// when it is not a model call.
+    pub(crate) fn describe(&self, service: &str, method: &str) -> String {
+        match (self.model, self.method) {
+            (Some(model), Some(model_method)) => format!("{model}.{model_method}"),
+            _ => format!("{service}.{method}"),
+        }
+    }
+}
+
+/// Whether a `service.method` call over `/jsonrpc` or `/xmlrpc/2` carries a
+/// password, an API key or the master password. Only the anonymous queries
+/// (the version, the list of databases) do not.
+pub(crate) fn carries_secret(service: &str, method: &str) -> bool {
+    !matches!(
+        (service, method),
+        ("common", "version" | "about")
+            | (
+                "db",
+                "list" | "server_version" | "list_lang" | "list_countries" | "db_exist"
+            )
+    )
+}

@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{CallSite, Reply, jsonrpc};
-use crate::client::ClientInner;
 use crate::error::{Error, ProtocolError};
+use crate::http::{Http, Outgoing, Safety};
 use crate::secret::Secret;
 use crate::value::Map;
 
@@ -58,7 +58,7 @@ impl WebState {
     /// Re-authenticate unless another call already did since `seen`.
     pub(crate) async fn renew(
         &self,
-        client: &ClientInner,
+        http: &Http,
         seen: u64,
         login: &str,
         password: &Secret,
@@ -67,7 +67,7 @@ impl WebState {
         if self.generation.load(Ordering::Acquire) != seen {
             return Ok(());
         }
-        let (cookie, _info) = authenticate(client, login, password).await?;
+        let (cookie, _info) = authenticate(http, login, password).await?;
         tracing::debug!(target: "odoo::web", login, "web session renewed after expiry");
         self.replace(cookie);
         Ok(())
@@ -116,8 +116,8 @@ struct CallKwParams<'a> {
     kwargs: &'a Map,
 }
 
-fn body<P: Serialize>(client: &ClientInner, params: P) -> Result<Vec<u8>, Error> {
-    let id = client.next_id.fetch_add(1, Ordering::Relaxed);
+fn body<P: Serialize>(http: &Http, params: P) -> Result<Vec<u8>, Error> {
+    let id = http.next_id();
     serde_json::to_vec(&Envelope {
         jsonrpc: "2.0",
         method: "call",
@@ -133,52 +133,52 @@ fn body<P: Serialize>(client: &ClientInner, params: P) -> Result<Vec<u8>, Error>
 
 /// Log in: the new session's cookie and its session info.
 pub(crate) async fn authenticate(
-    client: &ClientInner,
+    http: &Http,
     login: &str,
     password: &Secret,
 ) -> Result<(Secret, SessionInfo), Error> {
-    let url = client.url("web/session/authenticate")?;
+    let url = http.url("web/session/authenticate")?;
     let payload = body(
-        client,
+        http,
         AuthParams {
-            db: &client.database,
+            db: http.database(),
             login,
             password: password.expose(),
         },
     )?;
-    let reply = client
-        .send(
-            client.http.post(url.clone()),
-            &url,
-            "application/json",
-            payload,
-        )
-        .await?;
     let site = CallSite {
         login: Some(login),
         method: Some("authenticate"),
         ..CallSite::default()
     };
-    let result = jsonrpc::parse_reply(
-        reply.status,
-        reply.body,
-        url.as_str(),
-        &client.database,
-        site,
-    )?;
-    let info: SessionInfo = result.decode("/web/session/authenticate")?;
-    let Some(cookie) = reply.session_cookie else {
-        return Err(Error::from(ProtocolError::new(
-            "/web/session/authenticate set no session_id cookie",
-            b"",
-        )));
-    };
-    Ok((cookie, info))
+    // A login changes nothing that a second login would not: safe to resend.
+    let outgoing = Outgoing::post(&url, "application/json", payload)
+        .safety(Safety::ReadOnly)
+        .what("/web/session/authenticate")
+        .with_secret_in_body();
+    http.exchange(&outgoing, |reply| {
+        let result = jsonrpc::parse_reply(
+            reply.status,
+            reply.body,
+            url.as_str(),
+            http.database(),
+            site,
+        )?;
+        let info: SessionInfo = result.decode("/web/session/authenticate")?;
+        let Some(cookie) = reply.session_cookie else {
+            return Err(Error::from(ProtocolError::new(
+                "/web/session/authenticate set no session_id cookie",
+                b"",
+            )));
+        };
+        Ok((cookie, info))
+    })
+    .await
 }
 
 /// `model.method(*args, **kwargs)` through `/web/dataset/call_kw`.
 pub(crate) async fn call_kw(
-    client: &ClientInner,
+    http: &Http,
     cookie: &Secret,
     model: &str,
     method: &str,
@@ -186,9 +186,9 @@ pub(crate) async fn call_kw(
     kwargs: &Map,
     site: CallSite<'_>,
 ) -> Result<Reply, Error> {
-    let url = client.url(&format!("web/dataset/call_kw/{model}/{method}"))?;
+    let url = http.url(&format!("web/dataset/call_kw/{model}/{method}"))?;
     let payload = body(
-        client,
+        http,
         CallKwParams {
             model,
             method,
@@ -197,20 +197,25 @@ pub(crate) async fn call_kw(
         },
     )?;
     let started = Instant::now();
-    let request = client.http.post(url.clone()).header(
-        reqwest::header::COOKIE,
-        format!("session_id={}", cookie.expose()),
-    );
-    let reply = client
-        .send(request, &url, "application/json", payload)
-        .await?;
-    let result = jsonrpc::parse_reply(
-        reply.status,
-        reply.body,
-        url.as_str(),
-        &client.database,
-        site,
-    );
+    let what = site.describe("web", method);
+    let outgoing = Outgoing::post(&url, "application/json", payload)
+        .safety(Safety::of_method(method))
+        .what(&what)
+        .secret_header(
+            reqwest::header::COOKIE,
+            format!("session_id={}", cookie.expose()),
+        )?;
+    let result = http
+        .exchange(&outgoing, |reply| {
+            jsonrpc::parse_reply(
+                reply.status,
+                reply.body,
+                url.as_str(),
+                http.database(),
+                site,
+            )
+        })
+        .await;
     tracing::debug!(
         target: "odoo::web",
         model,
@@ -223,23 +228,29 @@ pub(crate) async fn call_kw(
 }
 
 /// `/web/session/destroy`: the cookie is no longer valid afterwards.
-pub(crate) async fn destroy(client: &ClientInner, cookie: &Secret) -> Result<(), Error> {
-    let url = client.url("web/session/destroy")?;
-    let payload = body(client, Map::new())?;
-    let request = client.http.post(url.clone()).header(
-        reqwest::header::COOKIE,
-        format!("session_id={}", cookie.expose()),
-    );
-    let reply = client
-        .send(request, &url, "application/json", payload)
-        .await?;
-    match jsonrpc::parse_reply(
-        reply.status,
-        reply.body,
-        url.as_str(),
-        &client.database,
-        CallSite::default(),
-    ) {
+pub(crate) async fn destroy(http: &Http, cookie: &Secret) -> Result<(), Error> {
+    let url = http.url("web/session/destroy")?;
+    let payload = body(http, Map::new())?;
+    // Destroying twice is as good as once.
+    let outgoing = Outgoing::post(&url, "application/json", payload)
+        .safety(Safety::ReadOnly)
+        .what("/web/session/destroy")
+        .secret_header(
+            reqwest::header::COOKIE,
+            format!("session_id={}", cookie.expose()),
+        )?;
+    let result = http
+        .exchange(&outgoing, |reply| {
+            jsonrpc::parse_reply(
+                reply.status,
+                reply.body,
+                url.as_str(),
+                http.database(),
+                CallSite::default(),
+            )
+        })
+        .await;
+    match result {
         Ok(_) => Ok(()),
         // Already gone is as good as destroyed.
         Err(e) if e.is_session_expired() => Ok(()),

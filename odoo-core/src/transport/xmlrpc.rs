@@ -10,33 +10,43 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::{CallSite, Reply};
-use crate::client::ClientInner;
 use crate::error::{
     AccessDeniedError, Error, ProtocolError, ServerError, ServerErrorKind, TransportError,
 };
+use crate::http::{Http, Outgoing, Safety};
 use crate::xmlrpc::{self, XmlResponse, XmlValue};
 
 /// Call `service.method(params)` over XML-RPC.
 pub(crate) async fn call(
-    client: &ClientInner,
+    http: &Http,
     service: &str,
     method: &str,
     params: &[XmlValue],
     site: CallSite<'_>,
 ) -> Result<Reply, Error> {
-    let url = client.url(&format!("xmlrpc/2/{service}"))?;
+    let url = http.url(&format!("xmlrpc/2/{service}"))?;
     let body = xmlrpc::encode_call(method, params).into_bytes();
     let started = Instant::now();
-    let reply = client
-        .send(client.http.post(url.clone()), &url, "text/xml", body)
-        .await?;
-    let result = parse_reply(
-        reply.status,
-        reply.body,
-        url.as_str(),
-        &client.database,
-        site,
-    );
+    let what = site.describe(service, method);
+    let outgoing = Outgoing::post(&url, "text/xml", body)
+        .safety(Safety::of_service(service, method, site.method))
+        .what(&what);
+    let outgoing = if super::carries_secret(service, method) {
+        outgoing.with_secret_in_body()
+    } else {
+        outgoing
+    };
+    let result = http
+        .exchange(&outgoing, |reply| {
+            parse_reply(
+                reply.status,
+                reply.body,
+                url.as_str(),
+                http.database(),
+                site,
+            )
+        })
+        .await;
     tracing::debug!(
         target: "odoo::xmlrpc",
         service,
