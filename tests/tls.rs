@@ -287,10 +287,13 @@ async fn mutual_tls_needs_the_client_certificate() {
         err.to_string().contains("CertificateRequired"),
         "the server's alert is named: {err}"
     );
-    // No bound on `took` here: under TLS 1.3 the client finishes its side
-    // of the handshake before the server checks the client certificate,
-    // so the refusal comes as an alert on the first read, an `Io` error
-    // that the default retry policy retries (5 attempts, about 2.5 s).
+    // Under TLS 1.3 the client finishes its side of the handshake before
+    // the server checks the client certificate, so the refusal comes as an
+    // alert on the first read. It is still a refused connection: final, not
+    // retried, and nothing ran.
+    assert_eq!(err.attempts(), 1, "a TLS refusal was retried: {err}");
+    assert!(!err.may_have_run(), "{err}");
+    assert!(took < FAIL_FAST, "the refusal took {took:?}");
     stats.wait_refused(attempts).await;
     assert_eq!(server.http_requests(), 0, "nothing may reach the server");
 

@@ -76,6 +76,7 @@ pub mod handlers;
 pub mod injection;
 pub mod methods;
 pub mod orm;
+mod pool;
 pub mod protocol;
 pub mod rules;
 pub mod server;

@@ -28,6 +28,7 @@ struct AppState {
     sessions: WebSessions,
     requests: AtomicU64,
     faults: FaultInjector,
+    pool: Option<crate::pool::ConnectionPool>,
 }
 
 type Shared = Arc<AppState>;
@@ -51,6 +52,7 @@ pub struct MockServerBuilder {
     handlers: crate::handlers::Handlers,
     faults: Vec<FaultSpec>,
     fault_seed: Option<u64>,
+    pool: Option<(usize, std::time::Duration)>,
 }
 
 impl MockServerBuilder {
@@ -147,6 +149,17 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serve like a threaded Odoo whose database pool holds `connections`
+    /// (`db_maxconn`; Odoo's default is 64, and one request may hold two):
+    /// each RPC request holds a connection for at least `service_time`, and
+    /// a request that finds none free fails with `PoolError` before its
+    /// method runs, as real Odoo 17-19 answer it (on 16, an HTML 500 page).
+    /// Off by default: then any number of requests run at once.
+    pub fn db_maxconn(mut self, connections: usize, service_time: std::time::Duration) -> Self {
+        self.pool = Some((connections, service_time));
+        self
+    }
+
     /// Bind and start serving.
     ///
     /// # Errors
@@ -177,6 +190,9 @@ impl MockServerBuilder {
             faults: FaultInjector::with_seed(
                 self.fault_seed.unwrap_or(crate::injection::DEFAULT_SEED),
             ),
+            pool: self
+                .pool
+                .map(|(size, service)| crate::pool::ConnectionPool::new(size, service)),
         });
         for spec in &self.faults {
             state.faults.apply(spec);
@@ -280,6 +296,16 @@ impl MockServer {
         &self.state.faults
     }
 
+    /// Requests refused with `PoolError` because the simulated connection
+    /// pool was full ([`MockServerBuilder::db_maxconn`]), and the most
+    /// connections in use at once; `(0, 0)` without a pool.
+    pub fn pool_stats(&self) -> (u64, u64) {
+        self.state
+            .pool
+            .as_ref()
+            .map_or((0, 0), |p| (p.refused(), p.peak()))
+    }
+
     /// The number of HTTP requests served.
     pub fn http_requests(&self) -> u64 {
         self.state.requests.load(Ordering::Relaxed)
@@ -352,8 +378,30 @@ async fn inject_faults(
     else {
         return next.run(req).await;
     };
+    // A full pool refuses before anything else happens, as Odoo does.
+    let held = match &state.pool {
+        None => None,
+        Some(pool) => match pool.borrow() {
+            Some(held) => Some((held, pool.service_time())),
+            None => {
+                let body = axum::body::to_bytes(req.into_body(), 1 << 20)
+                    .await
+                    .unwrap_or_default();
+                return into_response(crate::injection::pool_error_reply(
+                    route,
+                    state.version,
+                    &body,
+                ));
+            }
+        },
+    };
+    let started = std::time::Instant::now();
     let Some(fault) = state.faults.draw() else {
-        return next.run(req).await;
+        let response = next.run(req).await;
+        if let Some((_, service)) = &held {
+            tokio::time::sleep(service.saturating_sub(started.elapsed())).await;
+        }
+        return response;
     };
     let connection = req
         .extensions()

@@ -35,6 +35,14 @@ struct Args {
     /// Seed of the --fault fractions (the same seed fails the same requests).
     #[arg(long = "fault-seed", value_name = "SEED")]
     fault_seed: Option<u64>,
+    /// Imitate a threaded Odoo whose database pool holds N connections
+    /// (`db_maxconn`): a request that finds none free fails with PoolError.
+    #[arg(long = "db-maxconn", value_name = "N")]
+    db_maxconn: Option<usize>,
+    /// With --db-maxconn: each request holds its connection at least this
+    /// many milliseconds, as real requests take time.
+    #[arg(long = "service-time-ms", value_name = "MS", default_value_t = 0)]
+    service_time_ms: u64,
 }
 
 fn parse_fault(value: &str) -> Result<odoo_mock::FaultSpec, String> {
@@ -61,6 +69,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some(seed) = args.fault_seed {
         builder = builder.fault_seed(seed);
+    }
+    if let Some(connections) = args.db_maxconn {
+        builder = builder.db_maxconn(
+            connections,
+            std::time::Duration::from_millis(args.service_time_ms),
+        );
     }
     let server = builder.start().await?;
     println!("odoo-mock listening on {}", server.url());
