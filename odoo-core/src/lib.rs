@@ -21,6 +21,8 @@ pub mod domain;
 mod error;
 mod field_access;
 mod fields;
+#[doc(hidden)]
+pub mod fuzz_entry;
 mod http;
 mod login;
 mod readable_fields;
