@@ -11,75 +11,13 @@
 use std::time::{Duration, Instant};
 
 use odoo::{Client, Domain, Error, RetryPolicy, Session, Transport, field};
-use odoo_mock::{InjectedFault, MockServer};
-use serde_json::{Value, json};
+use odoo_mock::InjectedFault;
+use serde_json::json;
 
-const ALICE_KEY: &str = "odoo-rs-test-alice-key-0123456789";
-const ADMIN_KEY: &str = "odoo-rs-test-admin-key-0123456789";
+#[path = "support/faulty.rs"]
+mod faulty;
 
-/// Every transport, with the Odoo version the embedded server imitates for it.
-const TRANSPORTS: [(Transport, u32); 4] = [
-    (Transport::JsonRpc, 18),
-    (Transport::XmlRpc, 18),
-    (Transport::WebSession, 18),
-    (Transport::Json2, 19),
-];
-
-/// Short waits, so that the tests spend their time on the calls.
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(40))
-}
-
-async fn server(version: u32) -> MockServer {
-    let server = MockServer::builder()
-        .odoo_version(version)
-        .api_key("alice", ALICE_KEY)
-        .api_key("admin", ADMIN_KEY)
-        .start()
-        .await
-        .unwrap();
-    eprintln!(
-        "[odoo-rs tests] retries: the embedded odoo-mock (Odoo {version}) at {}: faults are injected by it, so ODOO_URL is not used here",
-        server.url()
-    );
-    server
-}
-
-fn client(server: &MockServer, transport: Transport, policy: RetryPolicy) -> Client {
-    Client::builder(server.url())
-        .database(server.database())
-        .transport(transport)
-        .retry(policy)
-        .build()
-        .unwrap()
-}
-
-async fn alice(client: &Client, transport: Transport) -> Session {
-    if transport == Transport::Json2 {
-        client.login_api_key("alice", ALICE_KEY).await.unwrap()
-    } else {
-        client.login("alice", "alice").await.unwrap()
-    }
-}
-
-/// admin, who may create partners (alice, a salesperson, may not).
-async fn admin(client: &Client, transport: Transport) -> Session {
-    if transport == Transport::Json2 {
-        client.login_api_key("admin", ADMIN_KEY).await.unwrap()
-    } else {
-        client.login("admin", "admin").await.unwrap()
-    }
-}
-
-async fn partner_names(session: &Session) -> Result<Vec<Value>, Error> {
-    session
-        .search_read::<Value>("res.partner", field("is_company").eq(true))
-        .fields(["name"])
-        .order("id")
-        .await
-}
+use faulty::{TRANSPORTS, admin, alice, client, partner_names, quick_retries, server};
 
 /// What every kind of fault looks like, with a name for messages.
 fn every_fault() -> Vec<(&'static str, InjectedFault)> {

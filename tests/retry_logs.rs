@@ -5,64 +5,12 @@
 //! on it even when `ODOO_URL` names a real Odoo.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-use std::time::Duration;
+use odoo_mock::InjectedFault;
 
-use odoo::{Client, Error, RetryPolicy, Session, Transport, field};
-use odoo_mock::{InjectedFault, MockServer};
-use serde_json::Value;
+#[path = "support/faulty.rs"]
+mod faulty;
 
-const ALICE_KEY: &str = "odoo-rs-test-alice-key-0123456789";
-
-const TRANSPORTS: [(Transport, u32); 4] = [
-    (Transport::JsonRpc, 18),
-    (Transport::XmlRpc, 18),
-    (Transport::WebSession, 18),
-    (Transport::Json2, 19),
-];
-
-async fn server(version: u32) -> MockServer {
-    let server = MockServer::builder()
-        .odoo_version(version)
-        .api_key("alice", ALICE_KEY)
-        .start()
-        .await
-        .unwrap();
-    eprintln!(
-        "[odoo-rs tests] retry logs: the embedded odoo-mock (Odoo {version}) at {}: faults are injected by it, so ODOO_URL is not used here",
-        server.url()
-    );
-    server
-}
-
-fn client(server: &MockServer, transport: Transport, policy: RetryPolicy) -> Client {
-    Client::builder(server.url())
-        .database(server.database())
-        .transport(transport)
-        .retry(policy)
-        .build()
-        .unwrap()
-}
-
-fn quick_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .initial_backoff(Duration::from_millis(5))
-        .max_backoff(Duration::from_millis(40))
-}
-
-async fn alice(client: &Client, transport: Transport) -> Session {
-    if transport == Transport::Json2 {
-        client.login_api_key("alice", ALICE_KEY).await.unwrap()
-    } else {
-        client.login("alice", "alice").await.unwrap()
-    }
-}
-
-async fn partner_names(session: &Session) -> Result<Vec<Value>, Error> {
-    session
-        .search_read::<Value>("res.partner", field("is_company").eq(true))
-        .fields(["name"])
-        .await
-}
+use faulty::{ALICE_KEY, TRANSPORTS, alice, client, partner_names, quick_retries, server};
 
 /// Collects what the SDK logs.
 #[derive(Clone, Default)]

@@ -16,7 +16,7 @@ use crate::version::ServerVersion;
 /// A connection to one Odoo server and database.
 ///
 /// A `Client` holds no user identity: log in with [`Client::login`] or
-/// [`Client::login_api_key`] to get a [`Session`] per user. Cloning is cheap
+/// [`Client::login_api_key`] to get a [`Session`](crate::Session) per user. Cloning is cheap
 /// (an `Arc`), and every clone and every session shares one HTTP connection
 /// pool and one limit on calls in flight.
 ///
@@ -60,7 +60,7 @@ impl fmt::Debug for Client {
 /// Builds a [`Client`]. Setters take and return the builder; errors wait
 /// until [`ClientBuilder::build`].
 #[must_use]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientBuilder {
     url: String,
     database: Option<String>,
@@ -73,6 +73,25 @@ pub struct ClientBuilder {
     rate_limit: Option<(u32, u32)>,
     tls: TlsConfig,
     allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    // The URL may carry `user:password@`; the TLS identity holds a key.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &crate::error::redact_url(&self.url))
+            .field("database", &self.database)
+            .field("transport", &self.transport)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
+            .field("tls", &self.tls)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -399,10 +418,10 @@ mod tests {
 
     #[test]
     fn debug_hides_url_credentials() {
-        let c = Client::builder("http://admin:pw@h:8069")
-            .database("db")
-            .build()
-            .unwrap();
+        let builder = Client::builder("http://admin:pw@h:8069").database("db");
+        let text = format!("{builder:?}");
+        assert!(!text.contains("pw"), "{text}");
+        let c = builder.build().unwrap();
         let text = format!("{c:?}");
         assert!(!text.contains("pw"), "{text}");
     }

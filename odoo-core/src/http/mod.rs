@@ -325,25 +325,23 @@ impl Http {
                 .retry
                 .backoff(attempt, retry::jitter())
                 .max(retry_after.unwrap_or_default());
-            if started.elapsed() + wait > self.retry.overall_deadline() {
-                tracing::debug!(
-                    target: "odoo::retry",
-                    call = outgoing.what,
-                    attempt,
-                    reason = verdict.reason,
-                    wait_ms = wait.as_millis() as u64,
-                    "not retrying: the wait would pass the deadline"
-                );
-                return Err(give_up(error, attempt));
-            }
+            let past_deadline = started.elapsed() + wait > self.retry.overall_deadline();
             tracing::debug!(
                 target: "odoo::retry",
                 call = outgoing.what,
                 attempt,
                 reason = verdict.reason,
                 wait_ms = wait.as_millis() as u64,
-                "retrying"
+                "{}",
+                if past_deadline {
+                    "giving up: the wait would pass the deadline"
+                } else {
+                    "retrying"
+                }
             );
+            if past_deadline {
+                return Err(give_up(error, attempt));
+            }
             tokio::time::sleep(wait).await;
             attempt += 1;
         }

@@ -274,17 +274,7 @@ pub(crate) async fn call(
             format!("bearer {}", key.expose()),
         )?
         .header("X-Odoo-Database", http.database())?;
-    let result = http
-        .exchange(&outgoing, |reply| {
-            parse_reply(
-                reply.status,
-                reply.body,
-                url.as_str(),
-                http.database(),
-                site,
-            )
-        })
-        .await;
+    let result = super::exchange(http, &outgoing, site, parse_reply).await;
     tracing::debug!(
         target: "odoo::json2",
         model,

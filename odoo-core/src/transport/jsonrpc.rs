@@ -14,7 +14,7 @@ use crate::error::{
     AccessDeniedError, Error, ProtocolError, ServerError, ServerErrorKind, TransportError,
     TransportErrorKind,
 };
-use crate::http::{Http, Outgoing, Safety};
+use crate::http::Http;
 
 /// The request envelope: `{"jsonrpc": "2.0", "method": "call", "id", "params"}`.
 #[derive(Serialize)]
@@ -97,25 +97,15 @@ pub(crate) async fn call<A: Serialize>(
     })?;
     let started = Instant::now();
     let what = site.describe(service, method);
-    let outgoing = Outgoing::post(&url, "application/json", body)
-        .safety(Safety::of_service(service, method, site.method))
-        .what(&what);
-    let outgoing = if super::carries_secret(service, method) {
-        outgoing.with_secret_in_body()
-    } else {
-        outgoing
-    };
-    let reply = http
-        .exchange(&outgoing, |reply| {
-            parse_reply(
-                reply.status,
-                reply.body,
-                url.as_str(),
-                http.database(),
-                site,
-            )
-        })
-        .await;
+    let outgoing = super::service_request(
+        &url,
+        "application/json",
+        body,
+        (service, method),
+        site,
+        &what,
+    );
+    let reply = super::exchange(http, &outgoing, site, parse_reply).await;
     tracing::debug!(
         target: "odoo::jsonrpc",
         service,

@@ -13,9 +13,11 @@ pub(crate) mod xmlrpc;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
+use url::Url;
 
 use crate::decode;
 use crate::error::Error;
+use crate::http::{Http, Outgoing, Safety};
 
 /// Which protocol a [`Client`](crate::Client) uses to talk to Odoo.
 ///
@@ -125,4 +127,43 @@ pub(crate) fn carries_secret(service: &str, method: &str) -> bool {
                 "list" | "server_version" | "list_lang" | "list_countries" | "db_exist"
             )
     )
+}
+
+/// How a transport reads an HTTP answer: status, body, URL and database (for
+/// errors) and the call, into a result or an error.
+pub(crate) type ParseReply = fn(u16, Bytes, &str, &str, CallSite<'_>) -> Result<Reply, Error>;
+
+/// A `service.method` request over `/jsonrpc` or `/xmlrpc/2`: as safe to
+/// resend as the method, carrying a secret unless the query is anonymous.
+pub(crate) fn service_request<'a>(
+    url: &'a Url,
+    content_type: &'static str,
+    body: Vec<u8>,
+    (service, method): (&str, &str),
+    site: CallSite<'_>,
+    what: &'a str,
+) -> Outgoing<'a> {
+    let outgoing = Outgoing::post(url, content_type, body)
+        .safety(Safety::of_service(service, method, site.method))
+        .what(what);
+    if carries_secret(service, method) {
+        outgoing.with_secret_in_body()
+    } else {
+        outgoing
+    }
+}
+
+/// Send `outgoing` through the request layer and read each answer with the
+/// transport's `parse`.
+pub(crate) async fn exchange(
+    http: &Http,
+    outgoing: &Outgoing<'_>,
+    site: CallSite<'_>,
+    parse: ParseReply,
+) -> Result<Reply, Error> {
+    let url = outgoing.url.as_str();
+    http.exchange(outgoing, |reply| {
+        parse(reply.status, reply.body, url, http.database(), site)
+    })
+    .await
 }

@@ -198,24 +198,8 @@ pub(crate) async fn call_kw(
     )?;
     let started = Instant::now();
     let what = site.describe("web", method);
-    let outgoing = Outgoing::post(&url, "application/json", payload)
-        .safety(Safety::of_method(method))
-        .what(&what)
-        .secret_header(
-            reqwest::header::COOKIE,
-            format!("session_id={}", cookie.expose()),
-        )?;
-    let result = http
-        .exchange(&outgoing, |reply| {
-            jsonrpc::parse_reply(
-                reply.status,
-                reply.body,
-                url.as_str(),
-                http.database(),
-                site,
-            )
-        })
-        .await;
+    let outgoing = with_session(&url, payload, Safety::of_method(method), &what, cookie)?;
+    let result = super::exchange(http, &outgoing, site, jsonrpc::parse_reply).await;
     tracing::debug!(
         target: "odoo::web",
         model,
@@ -227,29 +211,36 @@ pub(crate) async fn call_kw(
     result
 }
 
+/// A JSON request that carries the session's cookie.
+fn with_session<'a>(
+    url: &'a url::Url,
+    payload: Vec<u8>,
+    safety: Safety,
+    what: &'a str,
+    cookie: &Secret,
+) -> Result<Outgoing<'a>, Error> {
+    Outgoing::post(url, "application/json", payload)
+        .safety(safety)
+        .what(what)
+        .secret_header(
+            reqwest::header::COOKIE,
+            format!("session_id={}", cookie.expose()),
+        )
+}
+
 /// `/web/session/destroy`: the cookie is no longer valid afterwards.
 pub(crate) async fn destroy(http: &Http, cookie: &Secret) -> Result<(), Error> {
     let url = http.url("web/session/destroy")?;
     let payload = body(http, Map::new())?;
     // Destroying twice is as good as once.
-    let outgoing = Outgoing::post(&url, "application/json", payload)
-        .safety(Safety::ReadOnly)
-        .what("/web/session/destroy")
-        .secret_header(
-            reqwest::header::COOKIE,
-            format!("session_id={}", cookie.expose()),
-        )?;
-    let result = http
-        .exchange(&outgoing, |reply| {
-            jsonrpc::parse_reply(
-                reply.status,
-                reply.body,
-                url.as_str(),
-                http.database(),
-                CallSite::default(),
-            )
-        })
-        .await;
+    let outgoing = with_session(
+        &url,
+        payload,
+        Safety::ReadOnly,
+        "/web/session/destroy",
+        cookie,
+    )?;
+    let result = super::exchange(http, &outgoing, CallSite::default(), jsonrpc::parse_reply).await;
     match result {
         Ok(_) => Ok(()),
         // Already gone is as good as destroyed.

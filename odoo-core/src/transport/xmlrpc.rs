@@ -13,7 +13,7 @@ use super::{CallSite, Reply};
 use crate::error::{
     AccessDeniedError, Error, ProtocolError, ServerError, ServerErrorKind, TransportError,
 };
-use crate::http::{Http, Outgoing, Safety};
+use crate::http::Http;
 use crate::xmlrpc::{self, XmlResponse, XmlValue};
 
 /// Call `service.method(params)` over XML-RPC.
@@ -28,25 +28,8 @@ pub(crate) async fn call(
     let body = xmlrpc::encode_call(method, params).into_bytes();
     let started = Instant::now();
     let what = site.describe(service, method);
-    let outgoing = Outgoing::post(&url, "text/xml", body)
-        .safety(Safety::of_service(service, method, site.method))
-        .what(&what);
-    let outgoing = if super::carries_secret(service, method) {
-        outgoing.with_secret_in_body()
-    } else {
-        outgoing
-    };
-    let result = http
-        .exchange(&outgoing, |reply| {
-            parse_reply(
-                reply.status,
-                reply.body,
-                url.as_str(),
-                http.database(),
-                site,
-            )
-        })
-        .await;
+    let outgoing = super::service_request(&url, "text/xml", body, (service, method), site, &what);
+    let result = super::exchange(http, &outgoing, site, parse_reply).await;
     tracing::debug!(
         target: "odoo::xmlrpc",
         service,
