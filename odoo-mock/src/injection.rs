@@ -777,6 +777,15 @@ async fn cut_body(response: Response) -> Response {
     Response::from_parts(parts, Body::from_stream(stream))
 }
 
+/// Answer `req` with Odoo's `PoolError` (its request id read from the body):
+/// an injected fault, or a full simulated pool.
+pub(crate) async fn pool_error_response(route: RpcRoute, version: u32, req: Request) -> Response {
+    let body = axum::body::to_bytes(req.into_body(), MAX_ID_BODY)
+        .await
+        .unwrap_or_default();
+    crate::server::into_response(pool_error_reply(route, version, &body))
+}
+
 /// Answer `req` (an RPC request of `route`) with `fault`; `next` runs the
 /// call when the fault lets it run.
 pub(crate) async fn apply(
@@ -792,12 +801,7 @@ pub(crate) async fn apply(
             .header("Retry-After", retry_after_secs(retry_after).to_string()),
         InjectedFault::BadGateway => nginx_page(502, "Bad Gateway"),
         InjectedFault::ServiceUnavailable => nginx_page(503, "Service Temporarily Unavailable"),
-        InjectedFault::PoolError => {
-            let body = axum::body::to_bytes(req.into_body(), MAX_ID_BODY)
-                .await
-                .unwrap_or_default();
-            pool_error_reply(route, version, &body)
-        }
+        InjectedFault::PoolError => return pool_error_response(route, version, req).await,
         InjectedFault::CloseBeforeRequest => {
             drop(req);
             if let Some(c) = connection {

@@ -384,14 +384,7 @@ async fn inject_faults(
         Some(pool) => match pool.borrow() {
             Some(held) => Some((held, pool.service_time())),
             None => {
-                let body = axum::body::to_bytes(req.into_body(), 1 << 20)
-                    .await
-                    .unwrap_or_default();
-                return into_response(crate::injection::pool_error_reply(
-                    route,
-                    state.version,
-                    &body,
-                ));
+                return crate::injection::pool_error_response(route, state.version, req).await;
             }
         },
     };

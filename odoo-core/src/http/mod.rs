@@ -21,7 +21,7 @@ use reqwest::header::HeaderMap;
 use url::Url;
 
 pub use retry::RetryPolicy;
-pub(crate) use retry::Safety;
+pub(crate) use retry::{Safety, is_db_query};
 pub(crate) use tls::TlsConfig;
 
 use crate::error::{ConfigError, Error, TransportError, TransportErrorKind};
@@ -292,7 +292,7 @@ impl Http {
                 )));
             };
             let (error, retry_after) = match self.send_once(outgoing).await {
-                Ok(reply) if matches!(reply.status, 429 | 503) => {
+                Ok(reply) if matches!(reply.reply.status, 429 | 503) => {
                     let retry_after = reply.retry_after;
                     let error = TransportError::status(
                         outgoing.url.as_str(),
@@ -379,7 +379,6 @@ impl Http {
             .await
             .map_err(|e| transport_error(url, &e))?;
         Ok(Answer {
-            status,
             retry_after,
             reply: HttpReply {
                 status,
@@ -392,7 +391,6 @@ impl Http {
 
 /// An answer with what the layer itself reads from it.
 struct Answer {
-    status: u16,
     retry_after: Option<Duration>,
     reply: HttpReply,
 }
@@ -422,17 +420,7 @@ fn is_loopback(url: &Url) -> bool {
 /// with credentials).
 fn transport_error(url: &Url, e: &reqwest::Error) -> Error {
     // The chain below reqwest's own error says why (refused, reset, ...).
-    let mut parts = Vec::new();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        parts.push(cause.to_string());
-        source = cause.source();
-    }
-    let detail = if parts.is_empty() {
-        "no detail".to_owned()
-    } else {
-        parts.join(": ")
-    };
+    let detail = tls::causes(e).unwrap_or_else(|| "no detail".to_owned());
     // Under TLS 1.3 a server that refuses the client's certificate says so
     // with an alert on the first read, after the client thinks it is
     // connected: the connection was never accepted, so nothing ran.

@@ -188,15 +188,19 @@ impl Safety {
             },
             // Creating, dropping, duplicating or restoring a database is not
             // a read, whatever service it travels by.
-            "db" => match method {
-                "list" | "server_version" | "list_lang" | "list_countries" | "db_exist" => {
-                    Safety::ReadOnly
-                }
-                _ => Safety::MayWrite,
-            },
+            "db" if is_db_query(method) => Safety::ReadOnly,
             _ => Safety::MayWrite,
         }
     }
+}
+
+/// The `db` service's queries: they read, and take no master password.
+/// Anything else there (create, drop, duplicate, restore a database) writes.
+pub(crate) fn is_db_query(method: &str) -> bool {
+    matches!(
+        method,
+        "list" | "server_version" | "list_lang" | "list_countries" | "db_exist"
+    )
 }
 
 /// What a failure says about sending the call again.

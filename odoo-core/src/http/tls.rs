@@ -65,11 +65,20 @@ impl TlsConfig {
 /// name what is missing, never the key material.
 pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
+    if let Some(causes) = causes(e) {
         text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
+        text.push_str(&causes);
     }
     text
+}
+
+/// The causes below an error, `b: c`; `None` when it has none.
+pub(crate) fn causes(e: &dyn std::error::Error) -> Option<String> {
+    let mut parts = Vec::new();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    (!parts.is_empty()).then(|| parts.join(": "))
 }

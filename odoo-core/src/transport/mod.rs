@@ -17,7 +17,7 @@ use url::Url;
 
 use crate::decode;
 use crate::error::Error;
-use crate::http::{Http, Outgoing, Safety};
+use crate::http::{Http, Outgoing, Safety, is_db_query};
 
 /// Which protocol a [`Client`](crate::Client) uses to talk to Odoo.
 ///
@@ -119,14 +119,11 @@ impl CallSite<'_> {
 /// password, an API key or the master password. Only the anonymous queries
 /// (the version, the list of databases) do not.
 pub(crate) fn carries_secret(service: &str, method: &str) -> bool {
-    !matches!(
-        (service, method),
-        ("common", "version" | "about")
-            | (
-                "db",
-                "list" | "server_version" | "list_lang" | "list_countries" | "db_exist"
-            )
-    )
+    match service {
+        "common" => !matches!(method, "version" | "about"),
+        "db" => !is_db_query(method),
+        _ => true,
+    }
 }
 
 /// How a transport reads an HTTP answer: status, body, URL and database (for
