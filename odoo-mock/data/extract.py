@@ -9,8 +9,8 @@ Each argument is one version's capture folder (schema.json, demo/, wire/, full_r
 field_groups.json); the version is read from its schema.json (`server_version_info`).
 For each, odoo-mock/data/odooNN/ gets:
 
-* schema.json: a subset of that version's schema.json (same JSON shape, every field of each
-  kept model), for the models of MODELS that the version has (19 has no uom.category).
+* schema.json.gz: that version's whole schema.json (every model and field; 377 models on 18),
+  compact and gzip-compressed (deterministic: no name, mtime 0), so the crate stays small.
 * demo/*.json: verbatim copies of demo/*.json.
 * fields_get/<model>.json: real fields_get() answers (wire/fields_get_<model>.response.json,
   or 19's json2_fields_get_sale_order_all), served as-is for those models.
@@ -30,6 +30,8 @@ For each, odoo-mock/data/odooNN/ gets:
   create handed out in wire/, else the demo's max id + 1) and `groups` (res.groups
   xml id -> id, from field_groups.json).
 """
+import gzip
+import io
 import json
 import os
 import re
@@ -37,6 +39,7 @@ import shutil
 import sys
 import xmlrpc.client
 
+# Models whose data the embedded server seeds or needs (the schema keeps every model).
 MODELS = [
     "res.users", "res.partner", "res.company", "res.country", "res.country.state",
     "res.currency", "res.groups", "product.template", "product.product",
@@ -73,6 +76,17 @@ def dump(obj, path, **kw):
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, ensure_ascii=False, separators=(",", ":"), **kw)
         f.write("\n")
+
+
+def dump_gz(obj, path):
+    """Compact JSON, gzip-compressed with no file name and mtime 0 (same bytes on every run)."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n"
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=buf, mtime=0) as f:
+        f.write(text.encode("utf-8"))
+    with open(path, "wb") as f:
+        f.write(buf.getvalue())
 
 
 def wire_result(wire, name):
@@ -163,7 +177,7 @@ def sequences(wire, demo_max):
         else:
             read.setdefault(model, []).extend(i for i in read_ids(result) if i > demo_max.get(model, 0))
     out = {}
-    for model in sorted(set(MODELS) | set(demo_max)):
+    for model in sorted(set(MODELS) | set(demo_max) | set(created)):
         candidates = created.get(model) or (read.get(model) if model in demo_max else None)
         if candidates:
             out[model] = min(candidates)
@@ -228,12 +242,11 @@ def extract(src):
     missing = set(MODELS) - present
     if missing - OPTIONAL:
         raise SystemExit("odoo%d: models not in schema: %s" % (version, sorted(missing - OPTIONAL)))
-    keep = [m for m in schema["models"] if m["model"] in MODELS]
-    schema["models"] = keep
+    keep = schema["models"]
     fields = {m["model"]: {f["name"]: f for f in m["fields"]} for m in keep}
     if os.path.isdir(out):
         shutil.rmtree(out)
-    dump(schema, os.path.join(out, "schema.json"))
+    dump_gz(schema, os.path.join(out, "schema.json.gz"))
 
     demo_max = {}
     demo_ids = {}
@@ -295,7 +308,7 @@ def extract(src):
         # exported) hold the company's default for every record that does not
         # override it: the value both recorded rows agree on.
         defaults = {}
-        for k in set().union(*(r.keys() for r in full[model])):
+        for k in sorted(set().union(*(r.keys() for r in full[model]))):
             values = [r.get(k) for r in full[model]]
             if k.startswith("property_") and values[0] not in (False, None) \
                     and all(v == values[0] for v in values):
@@ -347,7 +360,7 @@ def extract(src):
         "groups": dict(sorted(groups.items())),
     }
     dump(server, os.path.join(out, "server.json"), indent=1)
-    print("odoo%d: kept %d models%s, seeded %s, sequences %s" % (
+    print("odoo%d: %d models%s, seeded %s, sequences %s" % (
         version, len(keep),
         " (lacks %s)" % ", ".join(sorted(missing)) if missing else "",
         ", ".join("%s %d" % (m, len(r)) for m, r in records.items() if not m.startswith("_")),

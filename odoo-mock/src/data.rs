@@ -24,7 +24,8 @@ type File = (&'static str, &'static str);
 /// The files of one version's dataset.
 struct Files {
     version: u32,
-    schema: File,
+    /// The gzip-compressed `schema.json.gz`.
+    schema: (&'static str, &'static [u8]),
     /// `(model, file)` of each `demo/<model>.json`.
     demo: &'static [(&'static str, File)],
     /// `(model, file)` of each captured `fields_get/<model>.json`.
@@ -54,7 +55,10 @@ macro_rules! files {
     ($version:literal, $dir:literal, demo: [$($demo:literal),* $(,)?], fields_get: [$($fg:literal),* $(,)?], field_ids: $ids:tt) => {
         Files {
             version: $version,
-            schema: embed!($dir, "schema.json"),
+            schema: (
+                concat!($dir, "/schema.json.gz"),
+                include_bytes!(concat!("../data/", $dir, "/schema.json.gz")),
+            ),
             demo: per_model!($dir, "demo", [$($demo),*]),
             fields_get: per_model!($dir, "fields_get", [$($fg),*]),
             field_ids: files!(@ids $dir, $ids),
@@ -175,7 +179,7 @@ pub fn dataset(version: u32) -> Result<&'static Dataset, DataError> {
         .map_err(Clone::clone)
 }
 
-fn parse((path, text): File) -> Result<Value, DataError> {
+fn parse((path, text): (&str, &str)) -> Result<Value, DataError> {
     serde_json::from_str(text).map_err(|e| {
         malformed(
             path,
@@ -185,7 +189,17 @@ fn parse((path, text): File) -> Result<Value, DataError> {
     })
 }
 
-fn object(file: File) -> Result<Map<String, Value>, DataError> {
+/// The text of a gzip-compressed embedded file.
+fn gunzip((path, bytes): (&'static str, &'static [u8])) -> Result<String, DataError> {
+    use std::io::Read as _;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .map_err(|e| malformed(path, "gzip stream", e.to_string()))?;
+    Ok(text)
+}
+
+fn object(file: (&str, &str)) -> Result<Map<String, Value>, DataError> {
     match parse(file)? {
         Value::Object(m) => Ok(m),
         _ => Err(malformed(file.0, "top level", "expected a JSON object")),
@@ -231,7 +245,8 @@ fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
 
 fn load_schema(files: &Files) -> Result<(Schema, Map<String, Value>), DataError> {
     let path = files.schema.0;
-    let mut header = object(files.schema)?;
+    let text = gunzip(files.schema)?;
+    let mut header = object((path, &text))?;
     let models = match header.remove("models") {
         Some(Value::Array(m)) => m,
         _ => return Err(malformed(path, "models", "expected an array of models")),
@@ -566,10 +581,17 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
 mod tests {
     use super::*;
 
+    fn gzip(text: &str) -> &'static [u8] {
+        use std::io::Write as _;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(text.as_bytes()).unwrap();
+        Vec::leak(e.finish().unwrap())
+    }
+
     fn files(schema: &'static str, users: &'static str) -> Files {
         Files {
             version: 18,
-            schema: ("odoo18/schema.json", schema),
+            schema: ("odoo18/schema.json", gzip(schema)),
             demo: &[],
             fields_get: &[],
             field_ids: None,
