@@ -104,7 +104,15 @@ const ODOO19: Files = files!(19, "odoo19",
 pub enum DataError {
     /// No dataset for this Odoo version.
     UnsupportedVersion(u32),
-    /// An embedded data file is not what the loader expects.
+    /// A schema file or data directory given to the server cannot be read.
+    Unreadable {
+        /// The file or directory, as given.
+        file: String,
+        /// Why (the operating system's message).
+        message: String,
+    },
+    /// A data file (embedded, or a schema file or data directory given to
+    /// the server) is not what the loader expects.
     Malformed {
         /// The file, relative to `odoo-mock/data/`.
         file: String,
@@ -127,6 +135,9 @@ impl fmt::Display for DataError {
                 place,
                 message,
             } => write!(f, "odoo-mock data file {file}, at {place}: {message}"),
+            DataError::Unreadable { file, message } => {
+                write!(f, "odoo-mock cannot read {file}: {message}")
+            }
         }
     }
 }
@@ -158,6 +169,88 @@ pub struct Dataset {
     pub session_info: Arc<Value>,
 }
 
+/// One data file given to the loader: the name its errors give it, and its text.
+#[derive(Debug, Clone)]
+pub(crate) struct Text {
+    pub(crate) name: String,
+    pub(crate) text: std::borrow::Cow<'static, str>,
+}
+
+impl Text {
+    fn embedded((name, text): File) -> Text {
+        Text {
+            name: name.to_string(),
+            text: std::borrow::Cow::Borrowed(text),
+        }
+    }
+
+    fn as_file(&self) -> (&str, &str) {
+        (&self.name, &self.text)
+    }
+}
+
+/// Everything one dataset is built from.
+#[derive(Debug, Clone)]
+pub(crate) struct Inputs {
+    pub(crate) version: u32,
+    pub(crate) schema: Text,
+    /// `(model, file)` of each table in the `demo/` format.
+    pub(crate) demo: Vec<(String, Text)>,
+    /// `(model, file)` of each captured `fields_get` answer.
+    pub(crate) fields_get: Vec<(String, Text)>,
+    pub(crate) field_ids: Option<Text>,
+    /// Rows the demo export lacks (`records.json`), for the models not in `own`.
+    pub(crate) records: Option<Text>,
+    pub(crate) server: Text,
+    /// Models whose rows come from the user's own files: every field of
+    /// their rows is checked against the schema, and no embedded row or
+    /// sequence is added to them.
+    pub(crate) own: std::collections::BTreeSet<String>,
+}
+
+impl Inputs {
+    /// The inputs of an embedded dataset (the schema decompressed).
+    fn embedded(files: &Files) -> Result<Inputs, DataError> {
+        Ok(Inputs {
+            version: files.version,
+            schema: Text {
+                name: files.schema.0.to_string(),
+                text: std::borrow::Cow::Owned(gunzip(files.schema.0, files.schema.1)?),
+            },
+            demo: files
+                .demo
+                .iter()
+                .map(|(m, f)| ((*m).to_string(), Text::embedded(*f)))
+                .collect(),
+            fields_get: files
+                .fields_get
+                .iter()
+                .map(|(m, f)| ((*m).to_string(), Text::embedded(*f)))
+                .collect(),
+            field_ids: files.field_ids.map(Text::embedded),
+            records: Some(Text::embedded(files.records)),
+            server: Text::embedded(files.server),
+            own: Default::default(),
+        })
+    }
+}
+
+/// The embedded inputs of Odoo `version` (the base a user's own schema or
+/// data is laid over).
+pub(crate) fn embedded_inputs(version: u32) -> Result<Inputs, DataError> {
+    Inputs::embedded(files_of(version)?)
+}
+
+fn files_of(version: u32) -> Result<&'static Files, DataError> {
+    match version {
+        16 => Ok(&ODOO16),
+        17 => Ok(&ODOO17),
+        18 => Ok(&ODOO18),
+        19 => Ok(&ODOO19),
+        other => Err(DataError::UnsupportedVersion(other)),
+    }
+}
+
 static DATASETS: [OnceLock<Result<Dataset, DataError>>; 4] = [const { OnceLock::new() }; 4];
 
 /// The dataset of Odoo `version`, parsed on first use.
@@ -167,14 +260,9 @@ static DATASETS: [OnceLock<Result<Dataset, DataError>>; 4] = [const { OnceLock::
 /// [`DataError::Malformed`] when an embedded file does not load (a build of a
 /// broken data tree; the tests load every version).
 pub fn dataset(version: u32) -> Result<&'static Dataset, DataError> {
-    let (slot, files) = match version {
-        16 => (&DATASETS[0], &ODOO16),
-        17 => (&DATASETS[1], &ODOO17),
-        18 => (&DATASETS[2], &ODOO18),
-        19 => (&DATASETS[3], &ODOO19),
-        other => return Err(DataError::UnsupportedVersion(other)),
-    };
-    slot.get_or_init(|| load(files))
+    let files = files_of(version)?;
+    let slot = &DATASETS[(version - 16) as usize];
+    slot.get_or_init(|| Inputs::embedded(files).and_then(load))
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -189,8 +277,8 @@ fn parse((path, text): (&str, &str)) -> Result<Value, DataError> {
     })
 }
 
-/// The text of a gzip-compressed embedded file.
-fn gunzip((path, bytes): (&'static str, &'static [u8])) -> Result<String, DataError> {
+/// The text of a gzip-compressed file.
+pub(crate) fn gunzip(path: &str, bytes: &[u8]) -> Result<String, DataError> {
     use std::io::Read as _;
     let mut text = String::new();
     flate2::read::GzDecoder::new(bytes)
@@ -243,16 +331,15 @@ fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
     }
 }
 
-fn load_schema(files: &Files) -> Result<(Schema, Map<String, Value>), DataError> {
-    let path = files.schema.0;
-    let text = gunzip(files.schema)?;
-    let mut header = object((path, &text))?;
+fn load_schema(inputs: &Inputs) -> Result<(Schema, Map<String, Value>), DataError> {
+    let path = inputs.schema.name.as_str();
+    let mut header = object(inputs.schema.as_file())?;
     let models = match header.remove("models") {
         Some(Value::Array(m)) => m,
         _ => return Err(malformed(path, "models", "expected an array of models")),
     };
     let mut schema = Schema {
-        version: files.version,
+        version: inputs.version,
         ..Schema::default()
     };
     for (i, m) in models.into_iter().enumerate() {
@@ -302,10 +389,10 @@ fn load_schema(files: &Files) -> Result<(Schema, Map<String, Value>), DataError>
         };
         schema.models.insert(meta.model.clone(), Arc::new(meta));
     }
-    for (model, file) in files.fields_get {
+    for (model, file) in &inputs.fields_get {
         schema
             .fields_get
-            .insert((*model).to_string(), object(*file)?);
+            .insert(model.clone(), object(file.as_file())?);
     }
     Ok((schema, header))
 }
@@ -329,23 +416,30 @@ fn rows(path: &str, place: &str, value: Value) -> Result<Vec<Record>, DataError>
         .collect()
 }
 
-fn load(files: &Files) -> Result<Dataset, DataError> {
-    let (mut schema, header) = load_schema(files)?;
+pub(crate) fn load(inputs: Inputs) -> Result<Dataset, DataError> {
+    let (mut schema, header) = load_schema(&inputs)?;
     // (model, rows, whether a row completes an existing record)
     let mut tables: Vec<(String, Vec<Record>, bool)> = Vec::new();
-    for (model, file) in files.demo {
-        tables.push((
-            (*model).to_string(),
-            rows(file.0, "top level", parse(*file)?)?,
-            false,
-        ));
-    }
-    for (model, value) in object(files.records)? {
-        if model.starts_with('_') {
+    for (model, file) in &inputs.demo {
+        let own = inputs.own.contains(model);
+        if !own && !schema.models.contains_key(model) {
+            // An embedded table of a model the user's schema lacks.
             continue;
         }
-        let place = model.clone();
-        tables.push((model, rows(files.records.0, &place, value)?, true));
+        let rows = rows(&file.name, "top level", parse(file.as_file())?)?;
+        if own {
+            crate::user_data::check_rows(&schema, &inputs.schema.name, model, &file.name, &rows)?;
+        }
+        tables.push((model.clone(), rows, false));
+    }
+    if let Some(records) = &inputs.records {
+        for (model, value) in object(records.as_file())? {
+            if model.starts_with('_') || inputs.own.contains(&model) {
+                continue;
+            }
+            let place = model.clone();
+            tables.push((model, rows(&records.name, &place, value)?, true));
+        }
     }
     let mut store = Store::default();
     for (model, rows, completes) in tables {
@@ -392,14 +486,14 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
         }
     }
     user_names(&mut store);
-    let field_ids = match files.field_ids {
-        Some(file) => parse(file)?,
+    let field_ids = match &inputs.field_ids {
+        Some(file) => parse(file.as_file())?,
         None => Value::Null,
     };
     build_ir_model(&mut schema, &mut store, &field_ids);
 
-    let mut server = object(files.server)?;
-    let path = files.server.0;
+    let mut server = object(inputs.server.as_file())?;
+    let path = inputs.server.name.as_str();
     let version_info = server
         .remove("version_info")
         .filter(Value::is_object)
@@ -414,6 +508,9 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
     for (model, next) in sequences {
         let next = as_id(&next)
             .ok_or_else(|| malformed(path, format!("sequences.{model}"), "not an id"))?;
+        if inputs.own.contains(&model) {
+            continue;
+        }
         let t = store.table_mut(&model);
         t.next_id = t.next_id.max(next);
     }
@@ -425,6 +522,9 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
         let id =
             as_id(&id).ok_or_else(|| malformed(path, format!("groups.{xml_id}"), "not an id"))?;
         xml_ids.insert(xml_id, ("res.groups".to_string(), id));
+    }
+    if inputs.own.contains("res.groups") {
+        xml_ids = crate::user_data::match_groups(xml_ids, &inputs, &store)?;
     }
     store.xml_ids = Arc::new(xml_ids);
 
@@ -458,7 +558,7 @@ fn load(files: &Files) -> Result<Dataset, DataError> {
         }
     }
     Ok(Dataset {
-        version: files.version,
+        version: inputs.version,
         schema: Arc::new(schema),
         store,
         header,
@@ -601,7 +701,7 @@ mod tests {
     }
 
     fn err(f: &Files) -> String {
-        match load(f) {
+        match Inputs::embedded(f).and_then(load) {
             Ok(_) => panic!("loaded"),
             Err(e) => e.to_string(),
         }

@@ -81,6 +81,7 @@ pub mod protocol;
 pub mod rules;
 pub mod server;
 pub mod store;
+mod user_data;
 pub mod version;
 mod web;
 
@@ -92,3 +93,4 @@ pub use injection::{
 };
 pub use orm::{Database, MockUser, RecordedCall};
 pub use server::{MockServer, MockServerBuilder};
+pub use user_data::{DataSource, load_source};

@@ -53,6 +53,8 @@ pub struct MockServerBuilder {
     faults: Vec<FaultSpec>,
     fault_seed: Option<u64>,
     pool: Option<(usize, std::time::Duration)>,
+    schema: Option<std::path::PathBuf>,
+    data: Option<std::path::PathBuf>,
 }
 
 impl MockServerBuilder {
@@ -86,6 +88,51 @@ impl MockServerBuilder {
     /// Any other version makes [`MockServerBuilder::start`] fail.
     pub fn odoo_version(mut self, version: u32) -> Self {
         self.version = Some(version);
+        self
+    }
+
+    /// Serve the models and fields of this schema file instead of the
+    /// embedded one: the file `odoo-codegen dump` writes from your own
+    /// server (`.json`, or gzip-compressed `.json.gz`), custom `x_` models
+    /// and fields included. The Odoo version imitated is the one the schema
+    /// was dumped from (its `server_version_info`); asking another with
+    /// [`MockServerBuilder::odoo_version`] makes `start` fail. Without
+    /// [`MockServerBuilder::data`], the records are that version's demo data.
+    ///
+    /// The file is read and checked by [`MockServerBuilder::start`], once
+    /// per process while it does not change; a malformed file fails there
+    /// with an error naming the file and the place.
+    pub fn schema(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.schema = Some(path.into());
+        self
+    }
+
+    /// Serve your own records: a directory of `<model>.json` files, each a
+    /// JSON array of records in the format of the `demo/` exports (what
+    /// admin's `search_read` returns: many2one as `[id, name]` or `false`,
+    /// x2many as id lists, dates as `"YYYY-MM-DD"`). A model with a file
+    /// gets exactly those records; every other model keeps the version's
+    /// demo records (its users, groups, companies, countries, ...). Give
+    /// `res.users` with `res.groups`, `ir.model.access` and `ir.rule` if you
+    /// replace the groups: access rules follow groups by name. Every user
+    /// logs in with their login as password.
+    ///
+    /// Each row is checked against the schema when the server starts: an
+    /// unknown model or field, or a value of the wrong type, fails `start`
+    /// with an error naming the file, the row and the field.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let server = odoo_mock::MockServer::builder()
+    ///     .schema("tests/odoo_schema.json")
+    ///     .data("tests/odoo_data")
+    ///     .start()
+    ///     .await?;
+    /// # drop(server);
+    /// # Ok(()) }
+    /// ```
+    pub fn data(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.data = Some(dir.into());
         self
     }
 
@@ -164,15 +211,26 @@ impl MockServerBuilder {
     ///
     /// # Errors
     /// When the port cannot be bound; `InvalidInput` when the Odoo version is
-    /// not one of 16-19 (see [`MockServerBuilder::odoo_version`]).
+    /// not one of 16-19 (see [`MockServerBuilder::odoo_version`]);
+    /// `InvalidData` when a schema file or data directory given to
+    /// [`MockServerBuilder::schema`] / [`MockServerBuilder::data`] cannot be
+    /// read or is malformed (the error, a [`crate::data::DataError`], names
+    /// the file and the place).
     pub async fn start(self) -> std::io::Result<MockServer> {
-        let version = self.version.unwrap_or(crate::data::DEFAULT_VERSION);
-        let data = crate::data::dataset(version).map_err(|e| match e {
-            crate::data::DataError::UnsupportedVersion(_) => {
-                std::io::Error::new(std::io::ErrorKind::InvalidInput, e)
-            }
-            _ => std::io::Error::other(e),
-        })?;
+        let own;
+        let data: &crate::data::Dataset = if self.schema.is_some() || self.data.is_some() {
+            own = crate::user_data::load_source(&crate::DataSource {
+                version: self.version,
+                schema: self.schema.clone(),
+                data: self.data.clone(),
+            })
+            .map_err(data_error)?;
+            &own
+        } else {
+            crate::data::dataset(self.version.unwrap_or(crate::data::DEFAULT_VERSION))
+                .map_err(data_error)?
+        };
+        let version = data.version;
         let name = self.database.unwrap_or_else(|| "odoo18".to_string());
         let listener =
             tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], self.port))).await?;
@@ -214,6 +272,14 @@ impl MockServerBuilder {
             task: Some(task),
         })
     }
+}
+
+fn data_error(e: crate::data::DataError) -> std::io::Error {
+    let kind = match e {
+        crate::data::DataError::UnsupportedVersion(_) => std::io::ErrorKind::InvalidInput,
+        _ => std::io::ErrorKind::InvalidData,
+    };
+    std::io::Error::new(kind, e)
 }
 
 impl MockServer {

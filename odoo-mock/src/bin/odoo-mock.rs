@@ -17,8 +17,19 @@ struct Args {
     db: String,
     /// The Odoo version to imitate, with its own demo data and users
     /// (alice uid 8 and bob 9 on 16-18, 7 and 8 on 19; 19 serves JSON-2).
-    #[arg(long = "odoo-version", default_value_t = 18, value_parser = clap::value_parser!(u32).range(16..=19))]
-    odoo_version: u32,
+    /// Default: the --schema file's version, else 18.
+    #[arg(long = "odoo-version", value_parser = clap::value_parser!(u32).range(16..=19))]
+    odoo_version: Option<u32>,
+    /// Serve the models of this schema file (written by `odoo-codegen dump`
+    /// from your own server, custom fields included) instead of the
+    /// embedded one.
+    #[arg(long, value_name = "FILE")]
+    schema: Option<std::path::PathBuf>,
+    /// Serve your own records: a directory of <model>.json files in the
+    /// demo/ format (a JSON array of records as search_read returns them).
+    /// Models without a file keep the version's demo records.
+    #[arg(long, value_name = "DIR")]
+    data: Option<std::path::PathBuf>,
     /// API key for a user, as LOGIN=KEY (repeatable).
     #[arg(long = "api-key", value_name = "LOGIN=KEY")]
     api_key: Vec<String>,
@@ -52,12 +63,29 @@ fn parse_fault(value: &str) -> Result<odoo_mock::FaultSpec, String> {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let args = Args::parse();
+async fn main() -> std::process::ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("odoo-mock: {e}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let mut builder = odoo_mock::MockServer::builder()
         .port(args.port)
-        .database(args.db)
-        .odoo_version(args.odoo_version);
+        .database(args.db);
+    if let Some(version) = args.odoo_version {
+        builder = builder.odoo_version(version);
+    }
+    if let Some(schema) = &args.schema {
+        builder = builder.schema(schema);
+    }
+    if let Some(data) = &args.data {
+        builder = builder.data(data);
+    }
     for pair in &args.api_key {
         let Some((login, key)) = pair.split_once('=') else {
             return Err(format!("--api-key must look like LOGIN=KEY, got {pair:?}").into());
