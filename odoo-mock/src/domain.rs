@@ -102,7 +102,7 @@ pub fn parse(schema: &Schema, model: &str, domain: &Value) -> Result<Node, Fault
                 let Some(a) = stack.pop() else {
                     return Err(syntax_error(domain));
                 };
-                stack.push(Node::Not(Box::new(a)));
+                stack.push(negate_ignored_leaf(schema, model, a));
             }
             Value::Array(leaf) => stack.push(parse_leaf(schema, model, leaf)?),
             Value::Bool(true) => stack.push(Node::True),
@@ -121,6 +121,75 @@ pub fn parse(schema: &Schema, model: &str, domain: &Value) -> Result<Node, Fault
         1 => stack.pop().unwrap_or(Node::True),
         _ => Node::And(stack),
     })
+}
+
+/// Is `field` of `model` one Odoo cannot search: not stored and without a
+/// search method? The schema's `selectable` (`ir.model.fields`, computed by
+/// Odoo as `bool(field.search or field.store)`; the same flag `fields_get`
+/// answers as `searchable`) says so; a schema without it is trusted to search.
+pub fn unsearchable(schema: &Schema, model: &str, field: &str) -> bool {
+    schema
+        .model(model)
+        .and_then(|m| m.field(field))
+        .is_some_and(|f| !f.store && f.raw.get("selectable") == Some(&Value::Bool(false)))
+}
+
+/// `!` over a leaf on a field Odoo cannot search.
+///
+/// Every version (16-18 `odoo/osv/expression.py`, 19 `odoo/orm/domains.py`)
+/// logs "Non-stored field %s cannot be searched." and replaces the leaf by
+/// TRUE. The negation is pushed into the leaf first (16-18 `distribute_not`,
+/// 19 `DomainCondition.__invert__`) when the operator has an inverse, so
+/// `['!', leaf]` is TRUE as well; only operators without one (`=like`,
+/// `child_of`, ...) keep the `!`, and NOT TRUE is FALSE.
+fn negate_ignored_leaf(schema: &Schema, model: &str, node: Node) -> Node {
+    if let Node::Leaf { path, op, value } = &node {
+        let inverse = match op.as_str() {
+            "=" => Some("!="),
+            "!=" => Some("="),
+            "<" => Some(">="),
+            ">" => Some("<="),
+            "<=" => Some(">"),
+            ">=" => Some("<"),
+            "in" => Some("not in"),
+            "not in" => Some("in"),
+            "like" => Some("not like"),
+            "not like" => Some("like"),
+            "ilike" => Some("not ilike"),
+            "not ilike" => Some("ilike"),
+            "any" => Some("not any"),
+            "not any" => Some("any"),
+            _ => None,
+        };
+        let ignored = path_meets_unsearchable(schema, model, path);
+        if let (true, Some(inverse)) = (ignored, inverse) {
+            return Node::Leaf {
+                path: path.clone(),
+                op: inverse.to_string(),
+                value: value.clone(),
+            };
+        }
+    }
+    Node::Not(Box::new(node))
+}
+
+/// Does `path` (from `model`) go through a field Odoo cannot search?
+fn path_meets_unsearchable(schema: &Schema, model: &str, path: &[String]) -> bool {
+    let mut cur = model.to_string();
+    for part in path {
+        if unsearchable(schema, &cur, part) {
+            return true;
+        }
+        match schema
+            .model(&cur)
+            .and_then(|m| m.field(part))
+            .and_then(|f| f.relation.clone())
+        {
+            Some(rel) => cur = rel,
+            None => return false,
+        }
+    }
+    false
 }
 
 fn syntax_error(domain: &Value) -> Fault {
@@ -244,6 +313,11 @@ impl Evaluator<'_> {
         let id = rec.get("id").and_then(as_id).unwrap_or(0);
         let meta = self.schema.model(model);
         let field = meta.and_then(|m| m.field(first));
+        // A field Odoo cannot search: the leaf is TRUE (see `negate_ignored_leaf`),
+        // also at the end of a path, where Odoo searches the comodel with it.
+        if unsearchable(self.schema, model, first) {
+            return true;
+        }
         // A related field the record does not store is searched through its
         // path: `sale_ok` on product.product is `product_tmpl_id.sale_ok`.
         if let Some(related) = field
@@ -268,6 +342,9 @@ impl Evaluator<'_> {
         let relation = field.and_then(|f| f.relation.clone());
         let stored = if first == "id" {
             Value::from(id)
+        } else if first == "display_name" && !rec.contains_key("display_name") {
+            // 18+ search `display_name` (`_search_display_name`): the name shown.
+            Value::from((self.display)(model, id))
         } else {
             self.value_of(model, rec, first)
         };

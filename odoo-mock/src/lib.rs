@@ -68,9 +68,11 @@
 //! ```
 
 pub mod data;
+mod defaults;
 pub mod domain;
 pub mod faults;
 mod field_access;
+mod formatted_group;
 mod groups;
 pub mod handlers;
 pub mod injection;
@@ -81,6 +83,7 @@ pub mod protocol;
 pub mod rules;
 pub mod server;
 pub mod store;
+mod system;
 mod user_data;
 pub mod version;
 mod web;

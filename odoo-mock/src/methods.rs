@@ -776,12 +776,13 @@ impl Env<'_> {
         let mut d = Map::new();
         let now = now_string();
         let uid = self.user.uid;
-        let company = self.company_ids().first().copied().unwrap_or(1);
+        let company = crate::defaults::current_company(self);
         let has = |f: &str| meta.field(f).is_some();
-        if has("active") {
+        if meta.field("active").is_some_and(|f| f.ttype == "boolean") {
             d.insert("active".into(), json!(true));
         }
-        if has("company_id") && meta.model != "res.partner" && meta.model != "crm.team" {
+        // Only where Odoo defaults it (see `defaults::company_default`).
+        if crate::defaults::company_default(meta) {
             d.insert("company_id".into(), json!(company));
         }
         // The company's currency (USD is 1 on 17-19, 2 on 16).
@@ -909,7 +910,7 @@ impl Env<'_> {
                 d.insert("partner_share".into(), json!(true));
                 d.insert("employee".into(), json!(false));
             }
-            _ => {}
+            _ => crate::defaults::model_defaults(self, meta, vals, &mut d),
         }
         if has("create_uid") {
             d.insert("create_uid".into(), json!(uid));
@@ -955,6 +956,16 @@ impl Env<'_> {
                 }
             }
         }
+        for k in crate::defaults::computed_on_create(model) {
+            if !self.context.contains_key(&format!("default_{k}")) {
+                d.remove(*k);
+            }
+        }
+        if let Some(name) = crate::defaults::name_default(model) {
+            if !self.context.contains_key("default_name") {
+                d.insert("name".into(), name);
+            }
+        }
         let out: Map<String, Value> = d.into_iter().filter(|(k, _)| fields.contains(k)).collect();
         Ok(Value::Object(out))
     }
@@ -981,6 +992,7 @@ impl Env<'_> {
             }
             rec.insert(k.clone(), self.convert_value(&meta, k, v)?);
         }
+        crate::defaults::before_insert(self, &meta, &mut rec)?;
         // required many2one fields
         for (name, f) in &meta.fields {
             if f.required
@@ -1374,7 +1386,7 @@ impl Env<'_> {
                     }
                 }
             }
-            _ => {}
+            _ => crate::defaults::after_change(self, model, id, changed),
         }
     }
 
@@ -1675,6 +1687,7 @@ pub fn display_name(schema: &Schema, store: &Store, model: &str, id: i64) -> Str
         }
         "ir.model.fields" => s(rec, "field_description"),
         "ir.config_parameter" => s(rec, "key"),
+        "ir.module.module" => s(rec, "shortdesc"),
         "res.groups" => {
             let f = s(rec, "full_name");
             if f.is_empty() { s(rec, "name") } else { f }

@@ -297,6 +297,11 @@ impl Database {
         UserInfo::load(&store, uid).is_some_and(|u| u.is_system())
     }
 
+    /// Is `code` an installed (active) language of this database?
+    pub fn lang_installed(&self, code: &str) -> bool {
+        crate::system::lang_active(&lock(&self.store), code)
+    }
+
     /// Run `model.method(*args, **kwargs)` as `uid` (credentials already checked).
     ///
     /// # Errors
@@ -364,7 +369,8 @@ impl Database {
 fn check_context(env: &Env<'_>) -> Result<(), Fault> {
     if let Some(lang) = env.context.get("lang") {
         if let Some(l) = lang.as_str() {
-            if l != "en_US" && l != "fr_FR" && !version::of(env.schema.version).ignores_unknown_lang
+            if !crate::system::lang_active(env.store, l)
+                && !version::of(env.schema.version).ignores_unknown_lang
             {
                 return Err(Fault::user_error(format!("Invalid language code: {l}")));
             }
@@ -385,10 +391,10 @@ fn check_context(env: &Env<'_>) -> Result<(), Fault> {
 }
 
 /// Bound arguments by parameter name.
-struct Bound(HashMap<&'static str, Value>);
+pub(crate) struct Bound(HashMap<&'static str, Value>);
 
 impl Bound {
-    fn get(&self, k: &str) -> &Value {
+    pub(crate) fn get(&self, k: &str) -> &Value {
         self.0.get(k).unwrap_or(&Value::Null)
     }
     fn opt_str(&self, k: &str) -> Option<String> {
@@ -413,7 +419,7 @@ impl Bound {
 
 /// Python-style binding of positional and keyword arguments.
 /// `params`: (name, default); `None` default = required.
-fn bind(
+pub(crate) fn bind(
     qualname: &str,
     params: &[(&'static str, Option<Value>)],
     args: Vec<Value>,
@@ -469,7 +475,7 @@ fn ids_of(v: &Value) -> Vec<i64> {
 }
 
 /// Split `args` into (ids, rest) for a method on records.
-fn record_args(args: Vec<Value>) -> Result<(Vec<i64>, Vec<Value>), Fault> {
+pub(crate) fn record_args(args: Vec<Value>) -> Result<(Vec<i64>, Vec<Value>), Fault> {
     let mut it = args.into_iter();
     let Some(first) = it.next() else {
         return Err(Fault::new(
@@ -500,6 +506,9 @@ fn dispatch(
         return Err(Fault::attribute_error(format!(
             "The method '{method}' does not exist on the model '{model}'"
         )));
+    }
+    if crate::system::handles(model, method) {
+        return crate::system::call(env, model, method, args, kwargs);
     }
     match method {
         "name_get" => {
@@ -818,6 +827,34 @@ fn dispatch(
             let (ids, rest) = record_args(args)?;
             bind(&format!("SaleOrder.{method}"), &[], rest, kwargs, None)?;
             sale_order_action(env, method, &ids)
+        }
+        "formatted_read_group" if field_access::series(env.schema.version) >= 19 => {
+            let b = bind(
+                &q("formatted_read_group"),
+                &[
+                    ("domain", None),
+                    ("groupby", Some(json!([]))),
+                    ("aggregates", Some(json!([]))),
+                    ("having", Some(json!([]))),
+                    ("offset", Some(json!(0))),
+                    ("limit", n()),
+                    ("order", n()),
+                ],
+                args,
+                kwargs,
+                None,
+            )?;
+            crate::formatted_group::formatted_read_group(
+                env,
+                model,
+                b.get("domain"),
+                b.get("groupby"),
+                b.get("aggregates"),
+                b.get("having"),
+                b.int("offset").unwrap_or(0),
+                b.int("limit"),
+                b.opt_str("order"),
+            )
         }
         "read_group" => {
             let b = bind(

@@ -222,7 +222,14 @@ fn allowed_groups(store: &Store, model: &str, perm: Perm) -> Option<BTreeSet<Opt
         )
     };
     match (model, perm) {
-        ("ir.config_parameter", _) => g(&[GROUP_SYSTEM]),
+        ("ir.config_parameter" | "ir.cron", _) => g(&[GROUP_SYSTEM]),
+        // base_install_request lets internal users read the modules.
+        ("ir.module.module", Perm::Read) => g(&[GROUP_USER, GROUP_SYSTEM]),
+        ("ir.module.module", _) => g(&[GROUP_SYSTEM]),
+        ("res.lang", Perm::Read) => Some(BTreeSet::from([None])),
+        ("res.lang", _) => g(&[GROUP_SYSTEM]),
+        ("base.language.install", Perm::Unlink) => g(&[]),
+        ("base.language.install", _) => g(&[GROUP_SYSTEM]),
         ("res.company", Perm::Read) => g(&[GROUP_USER, GROUP_PORTAL, GROUP_PUBLIC]),
         ("res.company", _) => g(&[GROUP_ERP_MANAGER]),
         ("res.users" | "res.groups" | "ir.rule" | "ir.model.access", Perm::Read) => {

@@ -45,11 +45,14 @@ impl FieldMeta {
         self.ttype == "one2many" || self.ttype == "many2many"
     }
 
-    /// The value an empty field reads as.
+    /// The value an empty field reads as (what `read` gives for a field with
+    /// no value, as recorded in `full_rows.json` of every version: `[]` for
+    /// x2many and properties, `0` / `0.0` for numbers, `false` otherwise;
+    /// a `many2one_reference` is an integer field in Odoo).
     pub fn empty_value(&self) -> Value {
         match self.ttype.as_str() {
-            "one2many" | "many2many" => Value::Array(vec![]),
-            "integer" => Value::from(0),
+            "one2many" | "many2many" | "properties" => Value::Array(vec![]),
+            "integer" | "many2one_reference" => Value::from(0),
             "float" | "monetary" => Value::from(0.0),
             _ => Value::Bool(false),
         }

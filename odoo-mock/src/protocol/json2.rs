@@ -492,7 +492,7 @@ fn call(
         ));
         return Err((500, f));
     }
-    let result = super::check_context_19(version, &kwargs).and_then(|()| match method {
+    let result = super::check_context_19(db, &kwargs).and_then(|()| match method {
         "formatted_read_group" | "web_read_group" => {
             formatted_read_group(db, uid, model, method, kwargs)
         }

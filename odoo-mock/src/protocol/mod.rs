@@ -64,13 +64,14 @@ pub fn adapt_fault(version: u32, model: &str, method: &str, mut fault: Fault) ->
     fault
 }
 
-/// Odoo 19 checks made before a call: only `en_US` is installed on the
-/// recorded 19 server.
+/// Odoo 19 checks made before a call: the context `lang` must be an
+/// installed (active) language of the database (only `en_US` until another
+/// is activated, as on the recorded 19 server).
 ///
 /// # Errors
 /// `UserError` "Invalid language code" for another language.
-pub fn check_context_19(version: u32, kwargs: &Map<String, Value>) -> Result<(), Fault> {
-    if version < 19 {
+pub fn check_context_19(db: &Database, kwargs: &Map<String, Value>) -> Result<(), Fault> {
+    if db.odoo_version() < 19 {
         return Ok(());
     }
     match kwargs
@@ -78,7 +79,7 @@ pub fn check_context_19(version: u32, kwargs: &Map<String, Value>) -> Result<(),
         .and_then(|c| c.get("lang"))
         .and_then(Value::as_str)
     {
-        Some(lang) if lang != "en_US" => {
+        Some(lang) if !db.lang_installed(lang) => {
             Err(Fault::user_error(format!("Invalid language code: {lang}")))
         }
         _ => Ok(()),
@@ -200,7 +201,7 @@ pub fn dispatch_rpc(
                         Map::new(),
                     )
                 };
-                check_context_19(version, &kwargs)?;
+                check_context_19(db, &kwargs)?;
                 db.call_via(
                     protocol,
                     uid,

@@ -299,7 +299,7 @@ pub fn handle(db: &Database, version: u32, sessions: &WebSessions, req: &WebRequ
                 let f = Fault::not_found();
                 return Reply::json(200, &jsonrpc::error_for(version, &id, &f));
             }
-            let result = super::check_context_19(version, &kwargs)
+            let result = super::check_context_19(db, &kwargs)
                 .and_then(|()| db.execute_kw(s.uid, model, method, args, kwargs));
             let envelope = match result {
                 Ok(v) => jsonrpc::success(&id, v),
