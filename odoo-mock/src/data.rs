@@ -334,6 +334,10 @@ fn field_meta(raw: &Map<String, Value>) -> FieldMeta {
         required: b("required"),
         readonly: b("readonly"),
         store: b("store"),
+        selectable: raw
+            .get("selectable")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
         computed: s("compute").is_some() || s("related").is_some(),
         selection,
         raw: raw.clone(),

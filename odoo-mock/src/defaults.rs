@@ -423,12 +423,7 @@ fn recompute_purchase_line(env: &mut Env<'_>, id: i64) {
         .sum();
     let subtotal = round2(qty * price * (1.0 - discount / 100.0));
     let tax = round2(subtotal * rate);
-    if let Some(r) = env
-        .store
-        .table_mut("purchase.order.line")
-        .records
-        .get_mut(&id)
-    {
+    if let Some(mut r) = env.store.record_mut("purchase.order.line", id) {
         r.insert("price_subtotal".into(), json!(subtotal));
         r.insert("price_tax".into(), json!(tax));
         r.insert("price_total".into(), json!(round2(subtotal + tax)));
@@ -448,7 +443,7 @@ fn recompute_purchase_order(env: &mut Env<'_>, id: i64) {
             tax += r.get("price_tax").and_then(Value::as_f64).unwrap_or(0.0);
         }
     }
-    if let Some(r) = env.store.table_mut("purchase.order").records.get_mut(&id) {
+    if let Some(mut r) = env.store.record_mut("purchase.order", id) {
         r.insert("amount_untaxed".into(), json!(round2(untaxed)));
         r.insert("amount_tax".into(), json!(round2(tax)));
         r.insert("amount_total".into(), json!(round2(untaxed + tax)));

@@ -1,6 +1,7 @@
 //! Odoo domains: parsing (Polish notation, implicit `&`) and evaluation
 //! against the in-memory store.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use serde_json::Value;
@@ -131,7 +132,11 @@ pub fn unsearchable(schema: &Schema, model: &str, field: &str) -> bool {
     schema
         .model(model)
         .and_then(|m| m.field(field))
-        .is_some_and(|f| !f.store && f.raw.get("selectable") == Some(&Value::Bool(false)))
+        .is_some_and(field_unsearchable)
+}
+
+fn field_unsearchable(f: &crate::store::FieldMeta) -> bool {
+    !f.store && !f.selectable
 }
 
 /// `!` over a leaf on a field Odoo cannot search.
@@ -293,6 +298,105 @@ pub struct Evaluator<'a> {
     pub display: &'a dyn Fn(&str, i64) -> String,
 }
 
+/// A domain made ready to test many records of one model: each plain leaf
+/// (one stored, non-related field of the model, compared by value) carries
+/// its field, found once instead of once per record.
+#[derive(Debug)]
+pub enum Compiled<'n> {
+    /// A node evaluated as [`Evaluator::matches`] does.
+    Node(&'n Node),
+    /// `!`
+    Not(Box<Compiled<'n>>),
+    /// `&`
+    And(Vec<Compiled<'n>>),
+    /// `|`
+    Or(Vec<Compiled<'n>>),
+    /// A plain leaf with its field.
+    Field {
+        /// The field's name.
+        name: &'n str,
+        /// Its type, relation.
+        ttype: &'n str,
+        /// Target model of a relational field.
+        relation: Option<&'n str>,
+        /// Operator.
+        op: &'n str,
+        /// Right-hand value.
+        value: &'n Value,
+    },
+}
+
+impl<'a> Evaluator<'a> {
+    /// Prepare `node` for testing many records of `model`
+    /// ([`Evaluator::matches_compiled`]); same answers as [`Evaluator::matches`].
+    pub fn compile<'n>(&self, model: &str, node: &'n Node) -> Compiled<'n>
+    where
+        'a: 'n,
+    {
+        match node {
+            Node::Not(n) => Compiled::Not(Box::new(self.compile(model, n))),
+            Node::And(v) => Compiled::And(v.iter().map(|n| self.compile(model, n)).collect()),
+            Node::Or(v) => Compiled::Or(v.iter().map(|n| self.compile(model, n)).collect()),
+            Node::Leaf { path, op, value } if path.len() == 1 => {
+                let field = self.schema.model(model).and_then(|m| m.field(&path[0]));
+                match field {
+                    Some(f)
+                        if f.store
+                            && f.raw
+                                .get("related")
+                                .and_then(Value::as_str)
+                                .is_none_or(str::is_empty)
+                            && f.ttype != "one2many"
+                            && f.name != "id"
+                            && f.name != "display_name"
+                            && !matches!(
+                                op.as_str(),
+                                "any" | "not any" | "child_of" | "parent_of"
+                            ) =>
+                    {
+                        let f: &'a crate::store::FieldMeta = f;
+                        Compiled::Field {
+                            name: path[0].as_str(),
+                            ttype: f.ttype.as_str(),
+                            relation: f.relation.as_deref(),
+                            op: op.as_str(),
+                            value,
+                        }
+                    }
+                    _ => Compiled::Node(node),
+                }
+            }
+            other => Compiled::Node(other),
+        }
+    }
+
+    /// Does `rec` of `model` satisfy a [`Compiled`] domain?
+    pub fn matches_compiled(&self, model: &str, rec: &Record, node: &Compiled<'_>) -> bool {
+        match node {
+            Compiled::Node(n) => self.matches(model, rec, n),
+            Compiled::Not(n) => !self.matches_compiled(model, rec, n),
+            Compiled::And(v) => v.iter().all(|n| self.matches_compiled(model, rec, n)),
+            Compiled::Or(v) => v.iter().any(|n| self.matches_compiled(model, rec, n)),
+            Compiled::Field {
+                name,
+                ttype,
+                relation,
+                op,
+                value,
+            } => {
+                let stored = rec.get(*name).unwrap_or(&Value::Bool(false));
+                if *op == "=?" {
+                    if !truthy(value) && !matches!(value, Value::Number(_)) {
+                        return true;
+                    }
+                    return self.compare(ttype, *relation, stored, "=", value);
+                }
+                self.compare(ttype, *relation, stored, op, value)
+            }
+        }
+    }
+}
+
 impl Evaluator<'_> {
     /// Does `rec` of `model` satisfy `node`?
     pub fn matches(&self, model: &str, rec: &Record, node: &Node) -> bool {
@@ -315,7 +419,7 @@ impl Evaluator<'_> {
         let field = meta.and_then(|m| m.field(first));
         // A field Odoo cannot search: the leaf is TRUE (see `negate_ignored_leaf`),
         // also at the end of a path, where Odoo searches the comodel with it.
-        if unsearchable(self.schema, model, first) {
+        if field.is_some_and(field_unsearchable) {
             return true;
         }
         // A related field the record does not store is searched through its
@@ -335,58 +439,59 @@ impl Evaluator<'_> {
             }
         }
         let ttype = if first == "id" {
-            "integer".to_string()
+            "integer"
         } else {
-            field.map_or_else(|| "char".to_string(), |f| f.ttype.clone())
+            field.map_or("char", |f| f.ttype.as_str())
         };
-        let relation = field.and_then(|f| f.relation.clone());
-        let stored = if first == "id" {
-            Value::from(id)
+        let relation = field.and_then(|f| f.relation.as_deref());
+        let stored: Cow<'_, Value> = if first == "id" {
+            Cow::Owned(Value::from(id))
         } else if first == "display_name" && !rec.contains_key("display_name") {
             // 18+ search `display_name` (`_search_display_name`): the name shown.
-            Value::from((self.display)(model, id))
+            Cow::Owned(Value::from((self.display)(model, id)))
         } else {
             self.value_of(model, rec, first)
         };
+        let stored = stored.as_ref();
         // follow dotted paths
         if path.len() > 1 {
             let Some(rel) = relation else { return false };
-            let ids = related_ids(&stored);
+            let ids = related_ids(stored);
             return ids.iter().any(|rid| {
                 self.store
-                    .get(&rel, *rid)
-                    .is_some_and(|r| self.leaf(&rel, r, &path[1..], op, value))
+                    .get(rel, *rid)
+                    .is_some_and(|r| self.leaf(rel, r, &path[1..], op, value))
             });
         }
         match op {
             "any" | "not any" => {
                 let Some(rel) = relation else { return false };
-                let Ok(sub) = parse(self.schema, &rel, value) else {
+                let Ok(sub) = parse(self.schema, rel, value) else {
                     return false;
                 };
-                let hit = related_ids(&stored).iter().any(|rid| {
+                let hit = related_ids(stored).iter().any(|rid| {
                     self.store
-                        .get(&rel, *rid)
-                        .is_some_and(|r| self.matches(&rel, r, &sub))
+                        .get(rel, *rid)
+                        .is_some_and(|r| self.matches(rel, r, &sub))
                 });
                 hit == (op == "any")
             }
             "child_of" | "parent_of" => {
                 let target = if first == "id" {
-                    model.to_string()
+                    model
                 } else {
-                    relation.unwrap_or_else(|| model.to_string())
+                    relation.unwrap_or(model)
                 };
-                let roots = self.resolve_ids(&target, value);
+                let roots = self.resolve_ids(target, value);
                 let set = if op == "child_of" {
-                    self.descendants(&target, &roots)
+                    self.descendants(target, &roots)
                 } else {
-                    self.ancestors(&target, &roots)
+                    self.ancestors(target, &roots)
                 };
                 let mine = if first == "id" {
                     vec![id]
                 } else {
-                    related_ids(&stored)
+                    related_ids(stored)
                 };
                 mine.iter().any(|i| set.contains(i))
             }
@@ -394,15 +499,15 @@ impl Evaluator<'_> {
                 if !truthy(value) && !matches!(value, Value::Number(_)) {
                     true
                 } else {
-                    self.compare(&ttype, relation.as_deref(), &stored, "=", value)
+                    self.compare(ttype, relation, stored, "=", value)
                 }
             }
-            _ => self.compare(&ttype, relation.as_deref(), &stored, op, value),
+            _ => self.compare(ttype, relation, stored, op, value),
         }
     }
 
     /// The stored value, computing one2many from the inverse field when needed.
-    fn value_of(&self, model: &str, rec: &Record, field: &str) -> Value {
+    fn value_of<'r>(&self, model: &str, rec: &'r Record, field: &str) -> Cow<'r, Value> {
         if let Some(f) = self.schema.model(model).and_then(|m| m.field(field)) {
             if f.ttype == "one2many" {
                 if let (Some(rel), Some(inv)) = (&f.relation, &f.relation_field) {
@@ -414,12 +519,13 @@ impl Evaluator<'_> {
                             .into_iter()
                             .map(Value::from)
                             .collect();
-                        return Value::Array(ids);
+                        return Cow::Owned(Value::Array(ids));
                     }
                 }
             }
         }
-        rec.get(field).cloned().unwrap_or(Value::Bool(false))
+        rec.get(field)
+            .map_or(Cow::Owned(Value::Bool(false)), Cow::Borrowed)
     }
 
     fn resolve_ids(&self, model: &str, value: &Value) -> Vec<i64> {
@@ -594,16 +700,17 @@ impl Evaluator<'_> {
                 } else {
                     format!("%{raw}%")
                 };
-                let texts: Vec<String> = if relational {
+                let hit = if relational {
                     self.names_of(relation, stored)
+                        .iter()
+                        .any(|t| like(&pattern, t, insensitive))
                 } else {
                     match stored {
-                        Value::String(s) => vec![s.clone()],
-                        Value::Number(n) => vec![n.to_string()],
-                        _ => vec![],
+                        Value::String(s) => like(&pattern, s, insensitive),
+                        Value::Number(n) => like(&pattern, &n.to_string(), insensitive),
+                        _ => false,
                     }
                 };
-                let hit = texts.iter().any(|t| like(&pattern, t, insensitive));
                 if negative { !hit } else { hit }
             }
             _ => false,
@@ -682,6 +789,24 @@ fn compare_scalars(ttype: &str, stored: &Value, value: &Value) -> Option<std::cm
 
 /// SQL LIKE matching with `%` and `_` (and `\` escapes).
 pub fn like(pattern: &str, text: &str, insensitive: bool) -> bool {
+    // The common `%word%` (what `ilike` sends): a substring test, without
+    // the character vectors of the general matcher.
+    if let Some(inner) = pattern
+        .strip_prefix('%')
+        .and_then(|p| p.strip_suffix('%'))
+        .filter(|p| !p.contains(['%', '_', '\\']))
+    {
+        return if !insensitive {
+            text.contains(inner)
+        } else if inner.is_ascii() && text.is_ascii() {
+            text.as_bytes()
+                .windows(inner.len().max(1))
+                .any(|w| w.eq_ignore_ascii_case(inner.as_bytes()))
+                || inner.is_empty()
+        } else {
+            text.to_lowercase().contains(&inner.to_lowercase())
+        };
+    }
     let (p, t) = if insensitive {
         (pattern.to_lowercase(), text.to_lowercase())
     } else {
@@ -749,5 +874,11 @@ mod tests {
         assert!(like("S_0%", "S00021", false));
         assert!(!like("%xyz%", "Deco", true));
         assert!(like("%", "", false));
+        // the substring fast path: case, non-ASCII, empty, longer than the text
+        assert!(like("%ADDICT%", "Deco Addict", true));
+        assert!(!like("%ADDICT%", "Deco Addict", false));
+        assert!(like("%ÉTÉ%", "Un été", true));
+        assert!(like("%%", "x", true));
+        assert!(!like("%Deco Addict!%", "Deco", true));
     }
 }

@@ -248,11 +248,14 @@ impl Env<'_> {
         let Some(table) = self.store.tables.get(model) else {
             return Ok(vec![]);
         };
+        let (rule, node) = (ev.compile(model, &rule), ev.compile(model, &node));
         Ok(table
             .records
             .iter()
             .filter(|(_, r)| !active || r.get("active").is_none_or(truthy))
-            .filter(|(_, r)| ev.matches(model, r, &rule) && ev.matches(model, r, &node))
+            .filter(|(_, r)| {
+                ev.matches_compiled(model, r, &rule) && ev.matches_compiled(model, r, &node)
+            })
             .map(|(id, _)| *id)
             .collect())
     }
@@ -1011,7 +1014,7 @@ impl Env<'_> {
                 ));
             }
         }
-        let id = self.store.table_mut(model).insert(rec);
+        let id = self.store.insert(model, rec);
         for (field, cmds) in x2many {
             self.apply_x2many(&meta, id, &field, &cmds)?;
         }
@@ -1060,7 +1063,7 @@ impl Env<'_> {
         let uid = self.user.uid;
         for id in ids {
             let has_wd = meta.field("write_date").is_some();
-            if let Some(rec) = self.store.table_mut(model).records.get_mut(id) {
+            if let Some(mut rec) = self.store.record_mut(model, *id) {
                 for (k, v) in &converted {
                     rec.insert(k.clone(), v.clone());
                 }
@@ -1186,7 +1189,7 @@ impl Env<'_> {
                 },
                 4 => match &o2m_inverse {
                     Some(inv) => {
-                        if let Some(r) = self.store.table_mut(&rel).records.get_mut(&target) {
+                        if let Some(mut r) = self.store.record_mut(&rel, target) {
                             r.insert(inv.clone(), json!(id));
                         }
                     }
@@ -1213,7 +1216,7 @@ impl Env<'_> {
                                 .collect();
                             self.detach(&rel, inv, &gone, inverse_required);
                             for t in &ids {
-                                if let Some(r) = self.store.table_mut(&rel).records.get_mut(t) {
+                                if let Some(mut r) = self.store.record_mut(&rel, *t) {
                                     r.insert(inv.clone(), json!(id));
                                 }
                             }
@@ -1232,7 +1235,7 @@ impl Env<'_> {
                 _ => {}
             }
             if let Some(ids) = new_m2m {
-                if let Some(r) = self.store.table_mut(&meta.model).records.get_mut(&id) {
+                if let Some(mut r) = self.store.record_mut(&meta.model, id) {
                     r.insert(field.to_string(), json!(ids));
                 }
             }
@@ -1244,9 +1247,8 @@ impl Env<'_> {
         if delete {
             self.delete_records(model, ids);
         } else {
-            let t = self.store.table_mut(model);
             for id in ids {
-                if let Some(r) = t.records.get_mut(id) {
+                if let Some(mut r) = self.store.record_mut(model, *id) {
                     r.insert(inverse.to_string(), Value::Bool(false));
                 }
             }
@@ -1270,7 +1272,7 @@ impl Env<'_> {
                     touched_orders.insert(o);
                 }
             }
-            self.store.table_mut(model).records.remove(id);
+            self.store.remove(model, *id);
         }
         for f in meta.fields.values() {
             if f.ttype != "one2many" {
@@ -1323,7 +1325,7 @@ impl Env<'_> {
                         self.recompute_partner_name(c);
                     }
                 }
-                if let Some(r) = self.store.table_mut("res.partner").records.get_mut(&id) {
+                if let Some(mut r) = self.store.record_mut("res.partner", id) {
                     if r.get("email").and_then(Value::as_str).is_some() {
                         let e = r
                             .get("email")
@@ -1371,8 +1373,7 @@ impl Env<'_> {
                     let o = self.store.get(model, id).cloned().unwrap_or_default();
                     let lines = self.store.referring("sale.order.line", "order_id", id);
                     for l in lines {
-                        if let Some(r) = self.store.table_mut("sale.order.line").records.get_mut(&l)
-                        {
+                        if let Some(mut r) = self.store.record_mut("sale.order.line", l) {
                             for (src, dst) in [
                                 ("user_id", "salesman_id"),
                                 ("partner_id", "order_partner_id"),
@@ -1418,7 +1419,7 @@ impl Env<'_> {
             }
             _ => name,
         };
-        if let Some(r) = self.store.table_mut("res.partner").records.get_mut(&id) {
+        if let Some(mut r) = self.store.record_mut("res.partner", id) {
             r.insert("complete_name".into(), json!(complete));
         }
     }
@@ -1446,7 +1447,7 @@ impl Env<'_> {
         let reduce = round2(price * (1.0 - discount / 100.0));
         let subtotal = round2(qty * price * (1.0 - discount / 100.0));
         let tax = round2(subtotal * rate);
-        if let Some(r) = self.store.table_mut("sale.order.line").records.get_mut(&id) {
+        if let Some(mut r) = self.store.record_mut("sale.order.line", id) {
             r.insert("price_subtotal".into(), json!(subtotal));
             r.insert("price_tax".into(), json!(tax));
             r.insert("price_total".into(), json!(round2(subtotal + tax)));
@@ -1474,7 +1475,7 @@ impl Env<'_> {
                 tax += r.get("price_tax").and_then(Value::as_f64).unwrap_or(0.0);
             }
         }
-        if let Some(r) = self.store.table_mut("sale.order").records.get_mut(&id) {
+        if let Some(mut r) = self.store.record_mut("sale.order", id) {
             r.insert("amount_untaxed".into(), json!(round2(untaxed)));
             r.insert("amount_tax".into(), json!(round2(tax)));
             r.insert("amount_total".into(), json!(round2(untaxed + tax)));

@@ -650,13 +650,13 @@ fn dispatch(
                         let Value::Object(vals) = v else {
                             return Err(Fault::type_error("'list' object is not a mapping"));
                         };
-                        ids.push(env.create_one(model, vals)?);
+                        ids.push(create_one(env, model, vals)?);
                     }
                     Ok(json!(ids))
                 }
                 Value::Object(vals) => {
                     let vals = vals.clone();
-                    Ok(json!(env.create_one(model, &vals)?))
+                    Ok(json!(create_one(env, model, &vals)?))
                 }
                 other => Err(Fault::type_error(format!(
                     "'{}' object is not a mapping",
@@ -744,7 +744,7 @@ fn dispatch(
             if vals.is_empty() {
                 vals.insert("name".into(), json!(name));
             }
-            let id = env.create_one(model, &vals)?;
+            let id = create_one(env, model, &vals)?;
             Ok(json!([id, env.display_name(model, id)]))
         }
         "default_get" => {
@@ -1053,7 +1053,7 @@ fn dispatch(
             let ids = if ids.is_empty() {
                 field_access::check_create(env, model, [&vals])?;
                 field_access::check(env, model, &names, Read)?;
-                vec![env.create_one(model, &vals)?]
+                vec![create_one(env, model, &vals)?]
             } else {
                 field_access::check(env, model, &names, Read)?;
                 write(env, model, &ids, &vals)?;
@@ -1118,6 +1118,26 @@ fn write(
         field_access::check(env, model, &names, Write)?;
     }
     env.write_vals(model, &existing, vals)
+}
+
+/// `create` of one record, and what Odoo's `create` of that model does
+/// beside: a new `product.template` gets its variant, as
+/// `ProductTemplate._create_variant_ids` gives a template without attribute
+/// lines (the mock makes that one variant whatever the attribute lines),
+/// and its `unlink` removes it again (the variant's required
+/// `product_tmpl_id`).
+fn create_one(env: &mut Env<'_>, model: &str, vals: &Map<String, Value>) -> Result<i64, Fault> {
+    let id = env.create_one(model, vals)?;
+    let has_variants = env
+        .schema
+        .model("product.product")
+        .is_some_and(|m| m.field("product_tmpl_id").is_some());
+    if model == "product.template" && has_variants {
+        let mut variant = Map::new();
+        variant.insert("product_tmpl_id".into(), json!(id));
+        env.create_one("product.product", &variant)?;
+    }
+    Ok(id)
 }
 
 fn unlink(env: &mut Env<'_>, model: &str, ids: &[i64]) -> Result<(), Fault> {
@@ -1219,7 +1239,7 @@ fn copy(env: &mut Env<'_>, model: &str, ids: &[i64], default: &Value) -> Result<
             .into_iter()
             .filter(|(k, _)| meta.field(k).is_some())
             .collect();
-        out.push(env.create_one(model, &vals)?);
+        out.push(create_one(env, model, &vals)?);
     }
     Ok(json!(out))
 }

@@ -31,6 +31,10 @@ pub struct FieldMeta {
     pub readonly: bool,
     /// Stored in the database.
     pub store: bool,
+    /// Searchable: stored or with a search method (the schema's
+    /// `selectable`, `fields_get`'s `searchable`; true when the schema
+    /// does not say).
+    pub selectable: bool,
     /// Computed (non-stored or stored).
     pub computed: bool,
     /// Static selection values `(value, label)`.
@@ -134,8 +138,10 @@ pub struct Store {
     /// what Odoo's `env.ref` finds; shared, never written.
     pub xml_ids: Arc<HashMap<String, (String, i64)>>,
     /// Who points at whom, by (model, many2one field), built when first
-    /// asked and dropped by any change ([`Store::table_mut`]): reading the
-    /// lines of 2,000 orders must not scan every line 2,000 times.
+    /// asked, kept up to date by [`Store::insert`], [`Store::record_mut`]
+    /// and [`Store::remove`], and forgotten for a model by
+    /// [`Store::table_mut`]: reading the lines of 2,000 orders must not scan
+    /// every line 2,000 times, nor creating 20,000 partners.
     referrers: ReferrerIndex,
 }
 
@@ -153,11 +159,80 @@ impl Clone for ReferrerIndex {
 }
 
 impl ReferrerIndex {
-    fn clear(&mut self) {
+    fn entries(&mut self) -> &mut HashMap<(String, String), Arc<Referrers>> {
         self.0
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clear();
+    }
+
+    /// Forget what points from `model` (its records may have changed).
+    fn forget(&mut self, model: &str) {
+        self.entries().retain(|(m, _), _| m != model);
+    }
+
+    /// The many2one fields of `model` indexed so far.
+    fn fields_of(&mut self, model: &str) -> Vec<String> {
+        self.entries()
+            .keys()
+            .filter(|(m, _)| m == model)
+            .map(|(_, f)| f.clone())
+            .collect()
+    }
+
+    /// Record `id` of `model` now points at `to` (was `from`) through `field`.
+    fn moved(&mut self, model: &str, field: &str, id: i64, from: Option<i64>, to: Option<i64>) {
+        let key = (model.to_string(), field.to_string());
+        let Some(entry) = self.entries().get_mut(&key) else {
+            return;
+        };
+        let by_target = Arc::make_mut(entry);
+        if let Some(from) = from {
+            if let Some(ids) = by_target.get_mut(&from) {
+                ids.retain(|i| *i != id);
+            }
+        }
+        if let Some(to) = to {
+            let ids = by_target.entry(to).or_default();
+            if let Err(at) = ids.binary_search(&id) {
+                ids.insert(at, id);
+            }
+        }
+    }
+}
+
+/// A record being changed in place ([`Store::record_mut`]): when dropped,
+/// it moves the record in the referrer index for each many2one that changed.
+#[derive(Debug)]
+pub struct RecordMut<'a> {
+    record: &'a mut Record,
+    index: &'a mut ReferrerIndex,
+    model: &'a str,
+    id: i64,
+    /// Indexed many2one fields and their target before the change.
+    before: Vec<(String, Option<i64>)>,
+}
+
+impl std::ops::Deref for RecordMut<'_> {
+    type Target = Record;
+    fn deref(&self) -> &Record {
+        self.record
+    }
+}
+
+impl std::ops::DerefMut for RecordMut<'_> {
+    fn deref_mut(&mut self) -> &mut Record {
+        self.record
+    }
+}
+
+impl Drop for RecordMut<'_> {
+    fn drop(&mut self) {
+        for (field, from) in std::mem::take(&mut self.before) {
+            let to = self.record.get(&field).and_then(as_id);
+            if to != from {
+                self.index.moved(self.model, &field, self.id, from, to);
+            }
+        }
     }
 }
 
@@ -207,9 +282,75 @@ impl Store {
         self.get(model, id).is_some()
     }
 
-    /// The table of a model, created empty when missing.
+    /// One record, to change in place: the referrer index follows its
+    /// many2one values (unlike [`Store::table_mut`], which forgets what the
+    /// model's records point at).
+    pub fn record_mut<'a>(&'a mut self, model: &'a str, id: i64) -> Option<RecordMut<'a>> {
+        let fields = self.referrers.fields_of(model);
+        let record = self.tables.get_mut(model)?.records.get_mut(&id)?;
+        let before = fields
+            .into_iter()
+            .map(|f| {
+                let target = record.get(&f).and_then(as_id);
+                (f, target)
+            })
+            .collect();
+        Some(RecordMut {
+            record,
+            index: &mut self.referrers,
+            model,
+            id,
+            before,
+        })
+    }
+
+    /// Insert a new record of `model` with the next id; returns the id. The
+    /// referrer index gains it (a create need not rebuild the index of a
+    /// table of 20,000 records).
+    pub fn insert(&mut self, model: &str, rec: Record) -> i64 {
+        let fields = self.referrers.fields_of(model);
+        let table = self
+            .tables
+            .entry(model.to_string())
+            .or_insert_with(|| Table {
+                next_id: 1,
+                ..Table::default()
+            });
+        let id = table.insert(rec);
+        let targets: Vec<(String, Option<i64>)> = fields
+            .into_iter()
+            .map(|f| {
+                let target = table
+                    .records
+                    .get(&id)
+                    .and_then(|r| r.get(&f))
+                    .and_then(as_id);
+                (f, target)
+            })
+            .collect();
+        for (field, target) in targets {
+            self.referrers.moved(model, &field, id, None, target);
+        }
+        id
+    }
+
+    /// Remove a record of `model`, and it from the referrer index.
+    pub fn remove(&mut self, model: &str, id: i64) -> Option<Record> {
+        let fields = self.referrers.fields_of(model);
+        let removed = self.tables.get_mut(model)?.records.remove(&id)?;
+        for field in fields {
+            let from = removed.get(&field).and_then(as_id);
+            self.referrers.moved(model, &field, id, from, None);
+        }
+        Some(removed)
+    }
+
+    /// The table of a model, created empty when missing. What its records
+    /// point at is forgotten from the referrer index (rebuilt when next
+    /// asked): prefer [`Store::insert`], [`Store::record_mut`] and
+    /// [`Store::remove`], which keep the index.
     pub fn table_mut(&mut self, model: &str) -> &mut Table {
-        self.referrers.clear();
+        self.referrers.forget(model);
         self.tables
             .entry(model.to_string())
             .or_insert_with(|| Table {
@@ -275,5 +416,47 @@ pub fn truthy(v: &Value) -> bool {
         Value::String(s) => !s.is_empty(),
         Value::Array(a) => !a.is_empty(),
         Value::Object(o) => !o.is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rec(v: Value) -> Record {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    /// The index kept by insert / record_mut / remove equals a fresh build.
+    #[test]
+    fn the_referrer_index_follows_changes() {
+        let mut store = Store::default();
+        for parent in [json!(false), json!(1), json!(1), json!(2)] {
+            store.insert("res.partner", rec(json!({"parent_id": parent})));
+        }
+        assert_eq!(store.referring("res.partner", "parent_id", 1), vec![2, 3]);
+        let new = store.insert("res.partner", rec(json!({"parent_id": 1})));
+        if let Some(mut r) = store.record_mut("res.partner", 2) {
+            r.insert("parent_id".into(), json!(2));
+        }
+        store.remove("res.partner", 3);
+        assert_eq!(store.referring("res.partner", "parent_id", 1), vec![new]);
+        assert_eq!(store.referring("res.partner", "parent_id", 2), vec![2, 4]);
+        let kept = store.referrers("res.partner", "parent_id");
+        let mut fresh = store.clone();
+        assert_eq!(*fresh.referrers("res.partner", "parent_id"), {
+            let mut k = (*kept).clone();
+            k.retain(|_, ids| !ids.is_empty());
+            k
+        });
+        // table_mut forgets the model's entries: a change through it is seen.
+        if let Some(r) = fresh.table_mut("res.partner").records.get_mut(&1) {
+            r.insert("parent_id".into(), json!(2));
+        }
+        assert_eq!(
+            fresh.referring("res.partner", "parent_id", 2),
+            vec![1, 2, 4]
+        );
     }
 }
