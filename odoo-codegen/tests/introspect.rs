@@ -13,13 +13,19 @@ async fn admin(server: &odoo_mock::MockServer) -> odoo_core::Session {
         .unwrap()
 }
 
-/// The server's own schema file (in the project tree).
+/// The server's own schema file (in the project tree, gzip-compressed).
 fn mock_schema() -> Schema {
-    Schema::from_path(concat!(
+    use std::io::Read as _;
+    let gz = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../odoo-mock/data/odoo18/schema.json"
+        "/../odoo-mock/data/odoo18/schema.json.gz"
     ))
-    .expect("odoo-mock's schema loads")
+    .expect("odoo-mock's schema file");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(gz.as_slice())
+        .read_to_string(&mut text)
+        .expect("gzip");
+    Schema::from_json(&text).expect("odoo-mock's schema loads")
 }
 
 #[tokio::test]
@@ -38,7 +44,7 @@ async fn introspecting_the_mock_gives_its_own_schema() {
     assert_eq!(schema.server_version, expected.server_version);
     assert_eq!(schema.database, server.database());
 
-    // A fixed handful of calls for 28 models and their fields.
+    // A fixed handful of calls for 377 models and their 6,707 fields.
     let calls = server.calls();
     let methods: Vec<String> = calls
         .iter()
@@ -185,5 +191,67 @@ async fn a_reference_field_keeps_its_selection() {
             ("account.move", "Journal Entry"),
             ("sale.order", "Sales Order")
         ]
+    );
+}
+
+/// The path a developer takes with their own Odoo: dump its whole schema
+/// once (custom fields included), then run their tests against the
+/// embedded server over that file (`MockServerBuilder::schema`).
+#[tokio::test]
+async fn a_dumped_schema_serves_the_embedded_server() {
+    use serde_json::json;
+    // "Their server": one with a custom field on res.partner.
+    let theirs = odoo_mock::MockServer::start().await.unwrap();
+    let session = admin(&theirs).await;
+    let model_id = session
+        .search("ir.model", odoo_core::field("model").eq("res.partner"))
+        .await
+        .unwrap()[0];
+    session
+        .create(
+            "ir.model.fields",
+            &json!({
+                "model_id": model_id, "model": "res.partner", "name": "x_fleet_size",
+                "field_description": "Fleet size", "ttype": "integer", "state": "manual",
+            }),
+        )
+        .await
+        .unwrap();
+    let schema = introspect(&session, &ModelSelection::All).await.unwrap();
+    let path = std::env::temp_dir().join(format!(
+        "odoo-codegen-dumped-schema-{}.json",
+        std::process::id()
+    ));
+    std::fs::write(&path, schema.to_json()).unwrap();
+
+    // Their tests: the embedded server over the dumped file.
+    let server = odoo_mock::MockServer::builder().schema(&path).start().await;
+    let _ = std::fs::remove_file(&path);
+    let server = server.unwrap();
+    assert_eq!(server.odoo_version(), 18);
+    let session = admin(&server).await;
+    let id = session
+        .create(
+            "res.partner",
+            &json!({"name": "Fleet Co", "x_fleet_size": 12}),
+        )
+        .await
+        .unwrap();
+    let rows: Vec<serde_json::Value> = session
+        .search_read("res.partner", odoo_core::field("x_fleet_size").gt(10))
+        .fields(["name", "x_fleet_size"])
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        [json!({"id": id, "name": "Fleet Co", "x_fleet_size": 12})]
+    );
+    // Every model of the dump is served, the custom field included.
+    let again = introspect(&session, &ModelSelection::All).await.unwrap();
+    assert_eq!(again.models.len(), schema.models.len());
+    let partner = again.model("res.partner").unwrap();
+    assert_eq!(
+        partner.field("x_fleet_size").map(|f| f.ttype.as_str()),
+        Some("integer")
     );
 }

@@ -177,6 +177,15 @@ pub fn model_defaults(
                 d.insert("journal_id".into(), json!(j));
             }
         }
+        // A custom field made through `ir.model.fields` (Odoo's
+        // `IrModelFields` defaults): stored, so searchable, and manual.
+        "ir.model.fields" => {
+            put(meta, d, "store", json!(true));
+            put(meta, d, "selectable", json!(true));
+            put(meta, d, "state", json!("manual"));
+            put(meta, d, "readonly", json!(false));
+            put(meta, d, "required", json!(false));
+        }
         _ => {}
     }
 }

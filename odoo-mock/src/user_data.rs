@@ -254,7 +254,12 @@ pub(crate) fn check_rows(
                     file,
                     format!("[{i}].{name}"),
                     format!(
-                        "{model}.{name} is a {} field: expected {expected}, got {value}",
+                        "{model}.{name} is {} {} field: expected {expected}, got {value}",
+                        if field.ttype.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                         field.ttype
                     ),
                 ));

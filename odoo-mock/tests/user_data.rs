@@ -365,7 +365,7 @@ fn malformed_files_are_named_with_the_place() {
         (
             "x_seats",
             json!("three"),
-            "x_fleet.vehicle.x_seats is a integer field: expected an integer, got \"three\"",
+            "x_fleet.vehicle.x_seats is an integer field: expected an integer, got \"three\"",
         ),
         (
             "x_driver_id",
@@ -537,7 +537,7 @@ fn the_binary_takes_schema_and_data_and_names_a_bad_file() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("x_fleet.vehicle.json, at [0].x_seats: x_fleet.vehicle.x_seats is a integer field: expected an integer, got 2.5"),
+        stderr.contains("x_fleet.vehicle.json, at [0].x_seats: x_fleet.vehicle.x_seats is an integer field: expected an integer, got 2.5"),
         "{stderr}"
     );
 }
