@@ -122,6 +122,20 @@ fn bench(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function("search_count (ORM, no order)", |b| {
+        b.iter(|| {
+            black_box(
+                db.execute_kw(
+                    2,
+                    "res.partner",
+                    "search_count",
+                    vec![domain.clone()],
+                    Map::new(),
+                )
+                .expect("search_count"),
+            )
+        })
+    });
     let limited: Map<String, Value> = json!({"fields": ["name", "email", "city"], "limit": 80})
         .as_object()
         .cloned()

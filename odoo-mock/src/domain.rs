@@ -313,6 +313,11 @@ pub enum Compiled<'n> {
     Or(Vec<Compiled<'n>>),
     /// A plain leaf with its field.
     Field {
+        /// The field's values in id order ([`Store::column`]).
+        column: std::sync::Arc<crate::store::Column>,
+        /// Where the walk through `column` is: records are tested in
+        /// ascending id order.
+        cursor: std::cell::Cell<usize>,
         /// The field's name.
         name: &'n str,
         /// Its type, relation.
@@ -356,6 +361,8 @@ impl<'a> Evaluator<'a> {
                     {
                         let f: &'a crate::store::FieldMeta = f;
                         Compiled::Field {
+                            column: self.store.column(model, &path[0]),
+                            cursor: std::cell::Cell::new(0),
                             name: path[0].as_str(),
                             ttype: f.ttype.as_str(),
                             relation: f.relation.as_deref(),
@@ -370,21 +377,29 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Does `rec` of `model` satisfy a [`Compiled`] domain?
-    pub fn matches_compiled(&self, model: &str, rec: &Record, node: &Compiled<'_>) -> bool {
+    /// Does record `id` (`rec`) of `model` satisfy a [`Compiled`] domain?
+    pub fn matches_compiled(
+        &self,
+        model: &str,
+        id: i64,
+        rec: &Record,
+        node: &Compiled<'_>,
+    ) -> bool {
         match node {
             Compiled::Node(n) => self.matches(model, rec, n),
-            Compiled::Not(n) => !self.matches_compiled(model, rec, n),
-            Compiled::And(v) => v.iter().all(|n| self.matches_compiled(model, rec, n)),
-            Compiled::Or(v) => v.iter().any(|n| self.matches_compiled(model, rec, n)),
+            Compiled::Not(n) => !self.matches_compiled(model, id, rec, n),
+            Compiled::And(v) => v.iter().all(|n| self.matches_compiled(model, id, rec, n)),
+            Compiled::Or(v) => v.iter().any(|n| self.matches_compiled(model, id, rec, n)),
             Compiled::Field {
-                name,
+                column,
+                cursor,
                 ttype,
                 relation,
                 op,
                 value,
+                ..
             } => {
-                let stored = rec.get(*name).unwrap_or(&Value::Bool(false));
+                let stored = column_value(column, cursor, id).unwrap_or(&Value::Bool(false));
                 if *op == "=?" {
                     if !truthy(value) && !matches!(value, Value::Number(_)) {
                         return true;
@@ -395,6 +410,24 @@ impl<'a> Evaluator<'a> {
             }
         }
     }
+}
+
+/// The value of record `id` in `column`, walking on from `cursor` (ids are
+/// asked in ascending order; an id below the cursor is looked up anew).
+pub fn column_value<'c>(
+    column: &'c [(i64, Value)],
+    cursor: &std::cell::Cell<usize>,
+    id: i64,
+) -> Option<&'c Value> {
+    let mut at = cursor.get();
+    if at > 0 && column.get(at - 1).is_some_and(|(i, _)| *i >= id) {
+        at = column.partition_point(|(i, _)| *i < id);
+    }
+    while column.get(at).is_some_and(|(i, _)| *i < id) {
+        at += 1;
+    }
+    cursor.set(at);
+    column.get(at).filter(|(i, _)| *i == id).map(|(_, v)| v)
 }
 
 impl Evaluator<'_> {
@@ -865,6 +898,120 @@ fn like_at(p: &[char], t: &[char]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The compiled evaluation (columns, cursors) answers as the plain one,
+    /// on every record of the demo data, also after records changed.
+    #[test]
+    fn compiled_domains_answer_as_plain_ones() {
+        let data = crate::data::dataset(18).expect("dataset");
+        let mut store = data.store.clone();
+        let domains = [
+            (
+                "res.partner",
+                serde_json::json!([["is_company", "=", true]]),
+            ),
+            (
+                "res.partner",
+                serde_json::json!([["city", "in", ["Tracy", "Fremont", false]]]),
+            ),
+            (
+                "res.partner",
+                serde_json::json!([
+                    "|",
+                    ["name", "ilike", "an"],
+                    ["email", "=like", "%.example.com"]
+                ]),
+            ),
+            (
+                "res.partner",
+                serde_json::json!(["!", ["customer_rank", ">", 0], ["parent_id", "!=", false]]),
+            ),
+            (
+                "res.partner",
+                serde_json::json!([["country_id", "=", 233], ["zip", "not ilike", "9"]]),
+            ),
+            (
+                "res.partner",
+                serde_json::json!([["parent_id.name", "ilike", "deco"]]),
+            ),
+            (
+                "sale.order",
+                serde_json::json!([["state", "=?", "sale"], ["amount_total", ">=", 1000.5]]),
+            ),
+            (
+                "sale.order",
+                serde_json::json!([["user_id", "in", [8, 9]], ["partner_id", "child_of", 10]]),
+            ),
+            (
+                "sale.order",
+                serde_json::json!([
+                    ["date_order", "<", "2026-11-28"],
+                    ["name", "not like", "S0002%"]
+                ]),
+            ),
+            (
+                "product.product",
+                serde_json::json!([["sale_ok", "=", true], ["default_code", "!=", false]]),
+            ),
+        ];
+        for round in 0..2 {
+            for (model, domain) in &domains {
+                let node = parse(&data.schema, model, domain).expect("domain");
+                let display =
+                    |m: &str, id: i64| crate::methods::display_name(&data.schema, &store, m, id);
+                let ev = Evaluator {
+                    schema: &data.schema,
+                    store: &store,
+                    display: &display,
+                };
+                let compiled = ev.compile(model, &node);
+                let mut hits = 0;
+                for (id, rec) in &store.tables[*model].records {
+                    let plain = ev.matches(model, rec, &node);
+                    assert_eq!(
+                        ev.matches_compiled(model, *id, rec, &compiled),
+                        plain,
+                        "round {round}: {model} {id} {domain}"
+                    );
+                    hits += usize::from(plain);
+                }
+                assert!(hits > 0 || round > 0, "{model} {domain} matches something");
+            }
+            // Change some records in place, insert and remove others.
+            for id in [10, 14, 15] {
+                if let Some(mut r) = store.record_mut("res.partner", id) {
+                    r.insert("city".into(), Value::from("Fremont"));
+                    r.insert("is_company".into(), Value::Bool(false));
+                }
+            }
+            if let Some(mut r) = store.record_mut("sale.order", 21) {
+                r.insert("state".into(), Value::from("cancel"));
+            }
+            let mut new = Record::new();
+            new.insert("name".into(), Value::from("Andy New"));
+            new.insert("is_company".into(), Value::Bool(true));
+            store.insert("res.partner", new);
+            store.remove("res.partner", 11);
+        }
+    }
+
+    #[test]
+    fn a_column_is_walked_in_id_order_and_looked_up_backwards() {
+        let column = vec![
+            (2, Value::from("b")),
+            (5, Value::from("e")),
+            (9, Value::from("i")),
+        ];
+        let cursor = std::cell::Cell::new(0);
+        let at = |id| column_value(&column, &cursor, id).cloned();
+        assert_eq!(at(1), None);
+        assert_eq!(at(2), Some(Value::from("b")));
+        assert_eq!(at(6), None);
+        assert_eq!(at(9), Some(Value::from("i")));
+        assert_eq!(at(10), None);
+        assert_eq!(at(5), Some(Value::from("e")));
+        assert_eq!(at(2), Some(Value::from("b")));
+    }
 
     #[test]
     fn like_patterns() {

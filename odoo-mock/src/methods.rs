@@ -249,12 +249,19 @@ impl Env<'_> {
             return Ok(vec![]);
         };
         let (rule, node) = (ev.compile(model, &rule), ev.compile(model, &node));
+        let active = active.then(|| self.store.column(model, "active"));
+        let cursor = std::cell::Cell::new(0);
         Ok(table
             .records
             .iter()
-            .filter(|(_, r)| !active || r.get("active").is_none_or(truthy))
-            .filter(|(_, r)| {
-                ev.matches_compiled(model, r, &rule) && ev.matches_compiled(model, r, &node)
+            .filter(|(id, _)| {
+                active
+                    .as_ref()
+                    .is_none_or(|a| domain::column_value(a, &cursor, **id).is_none_or(truthy))
+            })
+            .filter(|(id, r)| {
+                ev.matches_compiled(model, **id, r, &rule)
+                    && ev.matches_compiled(model, **id, r, &node)
             })
             .map(|(id, _)| *id)
             .collect())
