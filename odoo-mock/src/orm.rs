@@ -1419,7 +1419,8 @@ fn derive_field(f: &crate::store::FieldMeta) -> Map<String, Value> {
     d.insert("name".into(), json!(f.name));
     d.insert("readonly".into(), json!(f.readonly));
     d.insert("required".into(), json!(f.required));
-    d.insert("searchable".into(), json!(true));
+    // Stored, or with a search method (the schema's `selectable`).
+    d.insert("searchable".into(), json!(f.store || f.selectable));
     d.insert("sortable".into(), json!(sortable));
     d.insert("store".into(), json!(f.store));
     d.insert("string".into(), json!(f.string));

@@ -685,6 +685,19 @@ fn every_public_method_works_on_any_model() {
             json!({"name": {"type": "char", "searchable": true}, "color": {"type": "integer", "searchable": true}}),
             "{v}"
         );
+        // A non-stored field without a search method says so.
+        let fields = call(
+            &db,
+            "account.move",
+            "fields_get",
+            json!([["name", "tax_totals"]]),
+            json!({"attributes": ["searchable", "store"]}),
+        );
+        assert_eq!(
+            fields,
+            json!({"name": {"searchable": true, "store": true}, "tax_totals": {"searchable": false, "store": false}}),
+            "{v}"
+        );
         assert_eq!(
             call(&db, m, "unlink", json!([[id]]), json!({})),
             json!(true),
