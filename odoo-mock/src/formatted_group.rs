@@ -66,41 +66,61 @@ pub fn formatted_read_group(
         false,
     )?;
     let groups = groups.as_array().cloned().unwrap_or_default();
-    Ok(Value::Array(
-        groups
-            .into_iter()
-            .map(|g| {
-                let mut out = Map::new();
-                for k in &group_keys {
-                    let v = g.get(k).cloned().unwrap_or(Value::Bool(false));
-                    // A date group is `[start, label]` in 19.
-                    let from = g
-                        .get("__range")
-                        .and_then(|r| r.get(k))
-                        .and_then(|r| r.get("from"));
-                    let v = match from {
-                        Some(from) if !v.is_array() && v != Value::Bool(false) => {
-                            json!([from, v])
-                        }
-                        _ => v,
-                    };
-                    out.insert(k.clone(), v);
-                }
+    Ok(Value::Array(reshape(
+        groups,
+        &group_keys,
+        &aggregates,
+        false,
+    )))
+}
+
+/// `read_group(lazy=False)` groups reshaped as 19's `formatted_read_group`
+/// answers them: the group-by values (a date group as `[start, label]`),
+/// `__extra_domain`, each aggregate under its `"field:agg"` key, and
+/// `__count` when asked for (or `with_count`, as `web_read_group` has it).
+pub(crate) fn reshape(
+    groups: Vec<Value>,
+    group_keys: &[String],
+    aggregates: &[String],
+    with_count: bool,
+) -> Vec<Value> {
+    groups
+        .into_iter()
+        .map(|g| {
+            let mut out = Map::new();
+            for k in group_keys {
+                let v = g.get(k).cloned().unwrap_or(Value::Bool(false));
+                // A date group is `[start, label]` in 19.
+                let from = g
+                    .get("__range")
+                    .and_then(|r| r.get(k))
+                    .and_then(|r| r.get("from"));
+                let v = match from {
+                    Some(from) if !v.is_array() && v != Value::Bool(false) => {
+                        json!([from, v])
+                    }
+                    _ => v,
+                };
+                out.insert(k.clone(), v);
+            }
+            out.insert(
+                "__extra_domain".into(),
+                g.get("__domain").cloned().unwrap_or_else(|| json!([])),
+            );
+            for a in aggregates.iter().filter(|a| *a != "__count") {
+                let field = a.split(':').next().unwrap_or(a);
                 out.insert(
-                    "__extra_domain".into(),
-                    g.get("__domain").cloned().unwrap_or_else(|| json!([])),
+                    a.clone(),
+                    g.get(field).cloned().unwrap_or(Value::Bool(false)),
                 );
-                for a in &aggregates {
-                    let v = if a == "__count" {
-                        g.get("__count").cloned().unwrap_or_else(|| json!(0))
-                    } else {
-                        let field = a.split(':').next().unwrap_or(a);
-                        g.get(field).cloned().unwrap_or(Value::Bool(false))
-                    };
-                    out.insert(a.clone(), v);
-                }
-                Value::Object(out)
-            })
-            .collect(),
-    ))
+            }
+            if with_count || aggregates.iter().any(|a| a == "__count") {
+                out.insert(
+                    "__count".into(),
+                    g.get("__count").cloned().unwrap_or_else(|| json!(0)),
+                );
+            }
+            Value::Object(out)
+        })
+        .collect()
 }

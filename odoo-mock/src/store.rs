@@ -143,10 +143,10 @@ pub struct Store {
     /// [`Store::table_mut`]: reading the lines of 2,000 orders must not scan
     /// every line 2,000 times, nor creating 20,000 partners.
     referrers: ReferrerIndex,
-    /// The values of a (model, field) by record id, built when a search
+    /// The values of a (model, field) in id order, built when a search
     /// first tests the field and kept up to date as the referrer index is:
-    /// a search over 20,000 records reads one hash map per field instead
-    /// of each record's own map of a hundred keys.
+    /// a search over 20,000 records walks one array per field instead of
+    /// looking into each record's own map of a hundred keys.
     columns: ColumnIndex,
 }
 
@@ -155,27 +155,58 @@ pub struct Store {
 /// walks it in step with the table, reading memory in order.
 pub type Column = Vec<(i64, Value)>;
 
-#[derive(Debug, Default)]
-struct ColumnIndex(std::sync::Mutex<HashMap<(String, String), Arc<Column>>>);
+/// `(model, field)` -> target id -> the ids pointing at it, ascending.
+type Referrers = HashMap<i64, Vec<i64>>;
 
-/// A copy of a store starts with no columns.
-impl Clone for ColumnIndex {
-    fn clone(&self) -> Self {
-        ColumnIndex::default()
+type ReferrerIndex = FieldIndex<Referrers>;
+type ColumnIndex = FieldIndex<Column>;
+
+/// Something derived from one field of every record of a model (who points
+/// at whom, the column of values), by `(model, field)`: built when first
+/// asked, changed in place as records change, forgotten for a model whose
+/// table is handed out whole ([`Store::table_mut`]).
+#[derive(Debug)]
+struct FieldIndex<T>(std::sync::Mutex<HashMap<(String, String), Arc<T>>>);
+
+impl<T> Default for FieldIndex<T> {
+    fn default() -> Self {
+        FieldIndex(std::sync::Mutex::default())
     }
 }
 
-impl ColumnIndex {
-    fn entries(&mut self) -> &mut HashMap<(String, String), Arc<Column>> {
+/// A copy of a store starts with no index.
+impl<T> Clone for FieldIndex<T> {
+    fn clone(&self) -> Self {
+        FieldIndex::default()
+    }
+}
+
+impl<T: Clone> FieldIndex<T> {
+    fn entries(&mut self) -> &mut HashMap<(String, String), Arc<T>> {
         self.0
             .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
+    /// The entry of `(model, field)`, built by `build` when missing.
+    fn get_or_build(&self, model: &str, field: &str, build: impl FnOnce() -> T) -> Arc<T> {
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (model.to_string(), field.to_string());
+        entries
+            .entry(key)
+            .or_insert_with(|| Arc::new(build()))
+            .clone()
+    }
+
+    /// Forget what was derived from `model` (its records may have changed).
     fn forget(&mut self, model: &str) {
         self.entries().retain(|(m, _), _| m != model);
     }
 
+    /// The fields of `model` with an entry.
     fn fields_of(&mut self, model: &str) -> Vec<String> {
         self.entries()
             .keys()
@@ -184,65 +215,19 @@ impl ColumnIndex {
             .collect()
     }
 
-    /// Record `id` of `model` now holds `value` in `field` (`None`: gone).
-    fn set(&mut self, model: &str, field: &str, id: i64, value: Option<&Value>) {
+    /// The entry of `(model, field)` to change, if built.
+    fn entry_mut(&mut self, model: &str, field: &str) -> Option<&mut T> {
         let key = (model.to_string(), field.to_string());
-        let Some(entry) = self.entries().get_mut(&key) else {
-            return;
-        };
-        let column = Arc::make_mut(entry);
-        match (column.binary_search_by_key(&id, |(i, _)| *i), value) {
-            (Ok(at), Some(v)) => column[at].1 = v.clone(),
-            (Err(at), Some(v)) => column.insert(at, (id, v.clone())),
-            (Ok(at), None) => {
-                column.remove(at);
-            }
-            (Err(_), None) => {}
-        }
-    }
-}
-
-/// `(model, field)` -> target id -> the ids pointing at it, ascending.
-type Referrers = HashMap<i64, Vec<i64>>;
-
-#[derive(Debug, Default)]
-struct ReferrerIndex(std::sync::Mutex<HashMap<(String, String), Arc<Referrers>>>);
-
-/// A copy of a store starts with no index.
-impl Clone for ReferrerIndex {
-    fn clone(&self) -> Self {
-        ReferrerIndex::default()
+        self.entries().get_mut(&key).map(Arc::make_mut)
     }
 }
 
 impl ReferrerIndex {
-    fn entries(&mut self) -> &mut HashMap<(String, String), Arc<Referrers>> {
-        self.0
-            .get_mut()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    /// Forget what points from `model` (its records may have changed).
-    fn forget(&mut self, model: &str) {
-        self.entries().retain(|(m, _), _| m != model);
-    }
-
-    /// The many2one fields of `model` indexed so far.
-    fn fields_of(&mut self, model: &str) -> Vec<String> {
-        self.entries()
-            .keys()
-            .filter(|(m, _)| m == model)
-            .map(|(_, f)| f.clone())
-            .collect()
-    }
-
     /// Record `id` of `model` now points at `to` (was `from`) through `field`.
     fn moved(&mut self, model: &str, field: &str, id: i64, from: Option<i64>, to: Option<i64>) {
-        let key = (model.to_string(), field.to_string());
-        let Some(entry) = self.entries().get_mut(&key) else {
+        let Some(by_target) = self.entry_mut(model, field) else {
             return;
         };
-        let by_target = Arc::make_mut(entry);
         if let Some(from) = from {
             if let Some(ids) = by_target.get_mut(&from) {
                 ids.retain(|i| *i != id);
@@ -253,6 +238,23 @@ impl ReferrerIndex {
             if let Err(at) = ids.binary_search(&id) {
                 ids.insert(at, id);
             }
+        }
+    }
+}
+
+impl ColumnIndex {
+    /// Record `id` of `model` now holds `value` in `field` (`None`: gone).
+    fn set(&mut self, model: &str, field: &str, id: i64, value: Option<&Value>) {
+        let Some(column) = self.entry_mut(model, field) else {
+            return;
+        };
+        match (column.binary_search_by_key(&id, |(i, _)| *i), value) {
+            (Ok(at), Some(v)) => column[at].1 = v.clone(),
+            (Err(at), Some(v)) => column.insert(at, (id, v.clone())),
+            (Ok(at), None) => {
+                column.remove(at);
+            }
+            (Err(_), None) => {}
         }
     }
 }
@@ -305,55 +307,35 @@ impl Drop for RecordMut<'_> {
 impl Store {
     /// The records of `model` whose many2one `field` points at each id.
     pub fn referrers(&self, model: &str, field: &str) -> Arc<Referrers> {
-        let mut index = self
-            .referrers
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (model.to_string(), field.to_string());
-        if let Some(found) = index.get(&key) {
-            return found.clone();
-        }
-        let mut by_target: Referrers = HashMap::new();
-        if let Some(t) = self.tables.get(model) {
-            for (id, rec) in &t.records {
-                if let Some(target) = rec.get(field).and_then(as_id) {
-                    by_target.entry(target).or_default().push(*id);
+        self.referrers.get_or_build(model, field, || {
+            let mut by_target: Referrers = HashMap::new();
+            if let Some(t) = self.tables.get(model) {
+                for (id, rec) in &t.records {
+                    if let Some(target) = rec.get(field).and_then(as_id) {
+                        by_target.entry(target).or_default().push(*id);
+                    }
                 }
             }
-        }
-        for ids in by_target.values_mut() {
-            ids.sort_unstable();
-        }
-        let built = Arc::new(by_target);
-        index.insert(key, built.clone());
-        built
+            for ids in by_target.values_mut() {
+                ids.sort_unstable();
+            }
+            by_target
+        })
     }
 
     /// The stored values of `field` of every record of `model`, in id order.
     pub fn column(&self, model: &str, field: &str) -> Arc<Column> {
-        let mut columns = self
-            .columns
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let key = (model.to_string(), field.to_string());
-        if let Some(found) = columns.get(&key) {
-            return found.clone();
-        }
-        let built: Column = self
-            .tables
-            .get(model)
-            .map(|t| {
-                t.records
-                    .iter()
-                    .filter_map(|(id, r)| Some((*id, r.get(field)?.clone())))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let built = Arc::new(built);
-        columns.insert(key, built.clone());
-        built
+        self.columns.get_or_build(model, field, || {
+            self.tables
+                .get(model)
+                .map(|t| {
+                    t.records
+                        .iter()
+                        .filter_map(|(id, r)| Some((*id, r.get(field)?.clone())))
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
     }
 
     /// The id of the record of `model` with this xml id (`env.ref(xml_id).id`).

@@ -568,48 +568,12 @@ fn formatted_read_group(
                 .collect()
         })
         .unwrap_or_default();
-    let groups: Vec<Value> = all
-        .into_iter()
-        .skip(off)
-        .take(lim)
-        .map(|g| {
-            let mut out = Map::new();
-            for k in &group_keys {
-                let v = g.get(k).cloned().unwrap_or(Value::Bool(false));
-                // date groups: [start, label] in 19
-                let v = match g
-                    .get("__range")
-                    .and_then(|r| r.get(k))
-                    .and_then(|r| r.get("from"))
-                {
-                    Some(from) if !v.is_array() && v != Value::Bool(false) => json!([from, v]),
-                    _ => v,
-                };
-                out.insert(k.clone(), v);
-            }
-            out.insert(
-                "__extra_domain".into(),
-                g.get("__domain").cloned().unwrap_or_else(|| json!([])),
-            );
-            for a in &aggregates {
-                if a == "__count" {
-                    continue;
-                }
-                let field = a.split(':').next().unwrap_or(a);
-                out.insert(
-                    a.clone(),
-                    g.get(field).cloned().unwrap_or(Value::Bool(false)),
-                );
-            }
-            if method == "web_read_group" || aggregates.iter().any(|a| a == "__count") {
-                out.insert(
-                    "__count".into(),
-                    g.get("__count").cloned().unwrap_or_else(|| json!(0)),
-                );
-            }
-            Value::Object(out)
-        })
-        .collect();
+    let groups = crate::formatted_group::reshape(
+        all.into_iter().skip(off).take(lim).collect(),
+        &group_keys,
+        &aggregates,
+        method == "web_read_group",
+    );
     if method == "web_read_group" {
         Ok(json!({"groups": groups, "length": length}))
     } else {
