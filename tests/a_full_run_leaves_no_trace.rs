@@ -23,9 +23,8 @@ use std::pin::Pin;
 
 use futures_util::FutureExt;
 use odoo::Transport;
-use odoo_mock::MockServer;
 use support::live::Snapshot;
-use support::target::{SHARED, Shared, Target, mock_api_key};
+use support::target::{SHARED, Shared, Target};
 
 type TestFuture = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -64,27 +63,7 @@ fn every_test(version: u32) -> Vec<(String, Box<dyn Fn() -> TestFuture>)> {
 }
 
 async fn a_full_run_leaves_the_database_as_it_found_it(version: u32) {
-    let mut builder = MockServer::builder().odoo_version(version);
-    for login in ["admin", "alice", "bob"] {
-        builder = builder.api_key(login, mock_api_key(login));
-    }
-    let mock = builder.start().await.unwrap();
-    let shared = Shared {
-        url: mock.url().to_owned(),
-        database: mock.database().to_owned(),
-        odoo_version: version,
-    };
-    eprintln!(
-        "[odoo-rs tests] a full live run against the embedded odoo-mock (Odoo {version}) at {}",
-        mock.url()
-    );
-    let admin = odoo::Client::builder(mock.url())
-        .database(mock.database())
-        .build()
-        .unwrap()
-        .login("admin", "admin")
-        .await
-        .unwrap();
+    let (_mock, shared, admin) = Shared::embedded(version, "a full live run").await;
     let before = Snapshot::take(&admin).await;
 
     let mut failed = Vec::new();

@@ -26,11 +26,10 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 
 use odoo::{Domain, Many2one, ServerErrorKind, Session, Transport, field};
-use odoo_mock::MockServer;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use support::live::{Snapshot, guarded};
-use support::target::{SHARED, Shared, Target, mock_api_key};
+use support::target::{SHARED, Shared, Target};
 
 /// The server for `step` of Odoo `version`, or `None` (said) when a real
 /// server is another version.
@@ -945,27 +944,7 @@ async fn footprint(admin: &Session) -> BTreeMap<&'static str, Vec<Value>> {
 /// portable assertions, clean-up) against one embedded server of `version`,
 /// leaves its database as it found it.
 async fn a_live_run_leaves_no_trace(version: u32) {
-    let mut builder = MockServer::builder().odoo_version(version);
-    for login in ["admin", "alice", "bob"] {
-        builder = builder.api_key(login, mock_api_key(login));
-    }
-    let mock = builder.start().await.unwrap();
-    let shared = Shared {
-        url: mock.url().to_owned(),
-        database: mock.database().to_owned(),
-        odoo_version: version,
-    };
-    eprintln!(
-        "[odoo-rs tests] the steps in live mode against the embedded odoo-mock (Odoo {version}) at {}",
-        mock.url()
-    );
-    let admin = odoo::Client::builder(mock.url())
-        .database(mock.database())
-        .build()
-        .unwrap()
-        .login("admin", "admin")
-        .await
-        .unwrap();
+    let (_mock, shared, admin) = Shared::embedded(version, "the steps in live mode").await;
     let (before, before_extra) = (Snapshot::take(&admin).await, footprint(&admin).await);
     macro_rules! live {
         ($($step:ident),*) => {

@@ -4,102 +4,13 @@
 //! `ir.config_parameter`'s `get_param` / `set_param`.
 #![allow(clippy::unwrap_used)] // tests: a failed unwrap is a failed test
 
-use odoo_mock::MockServer;
+mod support;
+
 use odoo_mock::data::{self, VERSIONS};
 use serde_json::{Value, json};
+use support::{ACCESS_ERROR, Server};
 
-const ACCESS_ERROR: &str = "odoo.exceptions.AccessError";
 const USER_ERROR: &str = "odoo.exceptions.UserError";
-
-struct Server {
-    server: MockServer,
-    http: reqwest::Client,
-}
-
-impl Server {
-    async fn start(version: u32) -> Server {
-        let server = MockServer::builder()
-            .odoo_version(version)
-            .start()
-            .await
-            .unwrap();
-        Server {
-            server,
-            http: reqwest::Client::new(),
-        }
-    }
-
-    fn version(&self) -> u32 {
-        self.server.odoo_version()
-    }
-
-    /// `execute_kw` as `login` over `/jsonrpc`: the result, or the error's
-    /// `(exception name, message)`.
-    async fn try_call(
-        &self,
-        login: &str,
-        model: &str,
-        method: &str,
-        args: Value,
-        kwargs: Value,
-    ) -> Result<Value, (String, String)> {
-        let user = self
-            .server
-            .users()
-            .into_iter()
-            .find(|u| u.login == login)
-            .unwrap_or_else(|| panic!("no user {login}"));
-        let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-            "service": "object", "method": "execute_kw",
-            "args": [self.server.database(), user.uid, user.password, model, method, args, kwargs]}});
-        let answer: Value = self
-            .http
-            .post(format!("{}/jsonrpc", self.server.url()))
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        match answer.get("error") {
-            Some(e) => Err((
-                e["data"]["name"].as_str().unwrap_or("").to_string(),
-                e["data"]["message"].as_str().unwrap_or("").to_string(),
-            )),
-            None => Ok(answer["result"].clone()),
-        }
-    }
-
-    async fn call(
-        &self,
-        login: &str,
-        model: &str,
-        method: &str,
-        args: Value,
-        kwargs: Value,
-    ) -> Value {
-        let v = self.version();
-        self.try_call(login, model, method, args, kwargs)
-            .await
-            .unwrap_or_else(|e| panic!("{v}: {model}.{method} as {login}: {e:?}"))
-    }
-
-    async fn fails(
-        &self,
-        login: &str,
-        model: &str,
-        method: &str,
-        args: Value,
-        kwargs: Value,
-    ) -> (String, String) {
-        let v = self.version();
-        match self.try_call(login, model, method, args, kwargs).await {
-            Ok(r) => panic!("{v}: {model}.{method} as {login} must fail, answered {r}"),
-            Err(e) => e,
-        }
-    }
-}
 
 fn names(rows: &Value, field: &str) -> Vec<String> {
     rows.as_array()

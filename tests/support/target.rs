@@ -53,6 +53,37 @@ pub struct Shared {
     pub odoo_version: u32,
 }
 
+impl Shared {
+    /// An embedded server of `version`, with the demo users' API keys, to
+    /// be treated as a real Odoo (see [`SHARED`]); prints what runs against
+    /// it. Returns the server (keep it alive), its description and an admin
+    /// session.
+    pub async fn embedded(version: u32, what: &str) -> (MockServer, Shared, odoo::Session) {
+        let mut builder = MockServer::builder().odoo_version(version);
+        for login in ["admin", "alice", "bob"] {
+            builder = builder.api_key(login, mock_api_key(login));
+        }
+        let mock = builder.start().await.expect("embedded server");
+        let shared = Shared {
+            url: mock.url().to_owned(),
+            database: mock.database().to_owned(),
+            odoo_version: version,
+        };
+        eprintln!(
+            "[odoo-rs tests] {what} against the embedded odoo-mock (Odoo {version}) at {}",
+            mock.url()
+        );
+        let admin = Client::builder(mock.url())
+            .database(mock.database())
+            .build()
+            .expect("client")
+            .login("admin", "admin")
+            .await
+            .expect("admin logs in");
+        (mock, shared, admin)
+    }
+}
+
 impl Target {
     /// The server for this test, over the default transport.
     pub async fn start() -> Target {
