@@ -1,5 +1,5 @@
 //! The embedded datasets, one per Odoo version the server imitates (16, 17,
-//! 18 and 19): each is that version's schema subset, demo records, captured
+//! 18 and 19): each is that version's whole schema, demo records, captured
 //! `fields_get` answers, seed records, sequences, group xml ids and session
 //! info (see `data/README.md`), loaded into a [`Schema`] and an initial
 //! [`Store`] once per process and version, then cloned per server.

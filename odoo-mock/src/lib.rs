@@ -16,6 +16,15 @@
 //!   `/json/version` and `/doc-bearer/...` when imitating Odoo 19
 //!   ([`MockServerBuilder::odoo_version`]), see [`protocol::json2`].
 //!
+//! Every model of the imitated version's schema exists (377 on 18), with its
+//! default order, related fields read and searched through their path, and
+//! the system models clients touch at start (`ir.module.module`, `ir.cron`,
+//! `res.lang` and `base.language.install`, `ir.config_parameter`). To test
+//! an application against its own models, point the server at the schema
+//! file `odoo-codegen dump` wrote from the real server and at a directory
+//! of records ([`MockServerBuilder::schema`], [`MockServerBuilder::data`];
+//! `odoo-mock --schema FILE --data DIR`).
+//!
 //! It evaluates domains, orders, x2many commands, model ACLs and record
 //! rules, and answers with Odoo's own wire shapes and exceptions. What a
 //! version answers differently (16/17's `copy`, `name_get`, missing methods,

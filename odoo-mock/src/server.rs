@@ -72,8 +72,8 @@ impl MockServerBuilder {
 
     /// The Odoo version to imitate: 16, 17, 18 (the default) or 19.
     ///
-    /// Each version serves its own dataset: that version's schema (the same
-    /// subset of models for all), demo records, captured `fields_get`
+    /// Each version serves its own dataset: that version's whole schema
+    /// (every model and field: 377 models on 18), demo records, captured `fields_get`
     /// answers, session info and version strings, with its users' ids
     /// (admin 2 everywhere; alice 8 and bob 9 on 16-18, alice 7 and bob 8 on
     /// 19: see [`MockServer::users`]) and its group ids.
