@@ -484,7 +484,7 @@ pub(crate) fn load(inputs: Inputs) -> Result<Dataset, DataError> {
             };
             let table = store.table_mut(&model);
             table.loaded = true;
-            match table.records.get_mut(&id) {
+            match table.records_mut().get_mut(&id) {
                 // records.json adds the fields the demo export lacks.
                 Some(existing) if completes => {
                     for (k, v) in rec {
@@ -492,7 +492,7 @@ pub(crate) fn load(inputs: Inputs) -> Result<Dataset, DataError> {
                     }
                 }
                 _ => {
-                    table.records.insert(id, rec);
+                    table.records_mut().insert(id, rec);
                 }
             }
             table.next_id = table.next_id.max(id + 1);
@@ -560,7 +560,7 @@ pub(crate) fn load(inputs: Inputs) -> Result<Dataset, DataError> {
         if meta.field("name").is_some() {
             rec.insert("name".into(), Value::String(name));
         }
-        table.records.insert(id, rec);
+        table.records_mut().insert(id, rec);
         table.next_id = table.next_id.max(id + 1);
     }
     // Models with no data at all still get an (empty, real) table.
@@ -599,7 +599,7 @@ fn user_names(store: &mut Store) {
         })
         .unwrap_or_default();
     for (id, name) in names {
-        if let Some(r) = store.table_mut("res.users").records.get_mut(&id) {
+        if let Some(r) = store.table_mut("res.users").records_mut().get_mut(&id) {
             r.insert("name".into(), name);
         }
     }
@@ -649,7 +649,7 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
         rec.insert("id".into(), Value::from(mid));
         let t = store.table_mut("ir.model");
         t.loaded = true;
-        t.records.insert(mid, rec);
+        t.records_mut().insert(mid, rec);
         t.next_id = t.next_id.max(mid + 1);
         schema
             .ref_names
@@ -672,7 +672,7 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
             rec.insert("model_id".into(), Value::from(mid));
             let t = store.table_mut("ir.model.fields");
             t.loaded = true;
-            t.records.insert(field_id, rec);
+            t.records_mut().insert(field_id, rec);
             t.next_id = t.next_id.max(field_id + 1);
             for (seq, (value, label)) in f.selection.iter().enumerate() {
                 let mut s = Record::new();
@@ -683,7 +683,7 @@ fn build_ir_model(schema: &mut Schema, store: &mut Store, field_ids: &Value) {
                 s.insert("sequence".into(), Value::from(seq as i64));
                 let t = store.table_mut("ir.model.fields.selection");
                 t.loaded = true;
-                t.records.insert(sel_id, s);
+                t.records_mut().insert(sel_id, s);
                 t.next_id = sel_id + 1;
                 sel_id += 1;
             }

@@ -603,7 +603,7 @@ impl Evaluator<'_> {
         };
         loop {
             let before = set.len();
-            for (id, r) in &t.records {
+            for (id, r) in t.records.iter() {
                 if let Some(p) = r.get(pf).and_then(as_id) {
                     if set.contains(&p) {
                         set.insert(*id);
@@ -966,7 +966,7 @@ mod tests {
                 };
                 let compiled = ev.compile(model, &node);
                 let mut hits = 0;
-                for (id, rec) in &store.tables[*model].records {
+                for (id, rec) in store.tables[*model].records.iter() {
                     let plain = ev.matches(model, rec, &node);
                     assert_eq!(
                         ev.matches_compiled(model, *id, rec, &compiled),

@@ -109,7 +109,10 @@ impl Schema {
 #[derive(Debug, Clone, Default)]
 pub struct Table {
     /// Records by id.
-    pub records: BTreeMap<i64, Record>,
+    /// Shared between copies of the store until one of them changes it
+    /// ([`Table::records_mut`]): a server starts without copying the
+    /// 6,707 `ir.model.fields` rows it will never write.
+    pub records: Arc<BTreeMap<i64, Record>>,
     /// Next id to hand out.
     pub next_id: i64,
     /// Whether the table holds real data (not only stubs for references).
@@ -124,8 +127,13 @@ impl Table {
             .max(self.records.keys().next_back().map_or(1, |k| k + 1));
         self.next_id = id + 1;
         rec.insert("id".into(), Value::from(id));
-        self.records.insert(id, rec);
+        self.records_mut().insert(id, rec);
         id
+    }
+
+    /// The records, to change (copied first if another store shares them).
+    pub fn records_mut(&mut self) -> &mut BTreeMap<i64, Record> {
+        Arc::make_mut(&mut self.records)
     }
 }
 
@@ -310,7 +318,7 @@ impl Store {
         self.referrers.get_or_build(model, field, || {
             let mut by_target: Referrers = HashMap::new();
             if let Some(t) = self.tables.get(model) {
-                for (id, rec) in &t.records {
+                for (id, rec) in t.records.iter() {
                     if let Some(target) = rec.get(field).and_then(as_id) {
                         by_target.entry(target).or_default().push(*id);
                     }
@@ -362,7 +370,7 @@ impl Store {
     pub fn record_mut<'a>(&'a mut self, model: &'a str, id: i64) -> Option<RecordMut<'a>> {
         let fields = self.referrers.fields_of(model);
         let column_fields = self.columns.fields_of(model);
-        let record = self.tables.get_mut(model)?.records.get_mut(&id)?;
+        let record = self.tables.get_mut(model)?.records_mut().get_mut(&id)?;
         let before = fields
             .into_iter()
             .map(|f| {
@@ -429,7 +437,7 @@ impl Store {
     /// Remove a record of `model`, and it from the referrer index.
     pub fn remove(&mut self, model: &str, id: i64) -> Option<Record> {
         let fields = self.referrers.fields_of(model);
-        let removed = self.tables.get_mut(model)?.records.remove(&id)?;
+        let removed = self.tables.get_mut(model)?.records_mut().remove(&id)?;
         for field in fields {
             let from = removed.get(&field).and_then(as_id);
             self.referrers.moved(model, &field, id, from, None);
@@ -547,7 +555,7 @@ mod tests {
             k
         });
         // table_mut forgets the model's entries: a change through it is seen.
-        if let Some(r) = fresh.table_mut("res.partner").records.get_mut(&1) {
+        if let Some(r) = fresh.table_mut("res.partner").records_mut().get_mut(&1) {
             r.insert("parent_id".into(), json!(2));
         }
         assert_eq!(
@@ -591,9 +599,36 @@ mod tests {
         assert_eq!(*store.clone().column("res.partner", "name"), *kept);
         // The earlier handle is a snapshot; table_mut forgets the column.
         assert_eq!(built.len(), 3);
-        if let Some(r) = store.table_mut("res.partner").records.get_mut(&3) {
+        if let Some(r) = store.table_mut("res.partner").records_mut().get_mut(&3) {
             r.remove("name");
         }
         assert_eq!(store.column("res.partner", "name").len(), 3);
+    }
+
+    /// Copies share their tables until one of them writes: the other never
+    /// sees the change.
+    #[test]
+    fn copies_share_tables_until_written() {
+        let mut first = Store::default();
+        first.insert("res.partner", rec(json!({"name": "a"})));
+        let mut second = first.clone();
+        assert!(Arc::ptr_eq(
+            &first.tables["res.partner"].records,
+            &second.tables["res.partner"].records
+        ));
+        if let Some(mut r) = second.record_mut("res.partner", 1) {
+            r.insert("name".into(), json!("b"));
+        }
+        second.insert("res.partner", rec(json!({"name": "c"})));
+        assert_eq!(
+            first.get("res.partner", 1).and_then(|r| r.get("name")),
+            Some(&json!("a"))
+        );
+        assert_eq!(first.ids("res.partner"), vec![1]);
+        assert_eq!(
+            second.get("res.partner", 1).and_then(|r| r.get("name")),
+            Some(&json!("b"))
+        );
+        assert_eq!(second.ids("res.partner"), vec![1, 2]);
     }
 }

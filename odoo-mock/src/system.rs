@@ -103,7 +103,7 @@ fn modules(schema: &Schema, header: &Map<String, Value>, store: &mut Store) {
         put("license", json!("LGPL-3"));
         put("demo", json!(true));
         put("latest_version", json!(false));
-        table.records.insert(id, rec);
+        table.records_mut().insert(id, rec);
         table.next_id = table.next_id.max(id + 1);
     }
 }
@@ -126,7 +126,7 @@ fn server_actions(schema: &Schema, store: &mut Store) {
     }
     let table = store.table_mut("ir.actions.server");
     let mut gone = Vec::new();
-    for (id, rec) in &mut table.records {
+    for (id, rec) in table.records_mut() {
         let model = rec.get("model_name").and_then(Value::as_str).unwrap_or("");
         match model_ids.get(model) {
             Some(mid) => {
@@ -138,7 +138,7 @@ fn server_actions(schema: &Schema, store: &mut Store) {
     }
     // An action on a model the version lacks does not exist there.
     for id in gone {
-        table.records.remove(&id);
+        table.records_mut().remove(&id);
     }
 }
 
@@ -160,12 +160,12 @@ fn crons(schema: &Schema, store: &mut Store) {
         })
         .unwrap_or_default();
     let table = store.table_mut("ir.cron");
-    table.records.retain(|_, r| {
+    table.records_mut().retain(|_, r| {
         r.get("ir_actions_server_id")
             .and_then(as_id)
             .is_some_and(|a| actions.contains_key(&a))
     });
-    for rec in table.records.values_mut() {
+    for rec in table.records_mut().values_mut() {
         let action = rec.get("ir_actions_server_id").and_then(as_id).unwrap_or(0);
         let name = actions.get(&action).cloned().unwrap_or(Value::Bool(false));
         let defaults = [
@@ -193,7 +193,7 @@ fn langs(schema: &Schema, store: &mut Store) {
     };
     let has = |f: &str| meta.field(f).is_some();
     let (url, short) = (has("url_code"), has("short_time_format"));
-    for rec in store.table_mut("res.lang").records.values_mut() {
+    for rec in store.table_mut("res.lang").records_mut().values_mut() {
         if url && rec.get("url_code").is_none() {
             if let Some(code) = rec.get("iso_code").or_else(|| rec.get("code")).cloned() {
                 rec.insert("url_code".into(), code);
