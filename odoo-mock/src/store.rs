@@ -39,7 +39,9 @@ pub struct FieldMeta {
     pub computed: bool,
     /// Static selection values `(value, label)`.
     pub selection: Vec<(String, String)>,
-    /// The schema entry as exported.
+    /// The attributes of the schema entry the server reads (`related`,
+    /// `groups`, `depends`, ...; the whole entry is the `ir.model.fields`
+    /// row).
     pub raw: Map<String, Value>,
 }
 

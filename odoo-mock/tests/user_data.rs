@@ -56,16 +56,33 @@ fn field(name: &str, ttype: &str, extra: Value) -> Value {
 /// every embedded model, plus a custom model and a custom partner field.
 fn user_schema(version: u32) -> Value {
     let data = data::dataset(version).expect("embedded dataset");
+    // Each field's whole entry, as ir.model.fields holds it (and its
+    // selection, which ir.model.fields.selection holds).
+    let rows = &data.store.tables["ir.model.fields"].records;
     let mut models: Vec<Value> = data
         .schema
         .models
         .values()
         .map(|m| {
             let mut raw = m.raw.clone();
-            let mut fields: Vec<Value> = m
-                .fields
+            let mut fields: Vec<Value> = rows
                 .values()
-                .map(|f| Value::Object(f.raw.clone()))
+                .filter(|r| r.get("model").and_then(Value::as_str) == Some(m.model.as_str()))
+                .map(|r| {
+                    let mut f = r.clone();
+                    f.remove("id");
+                    f.remove("model_id");
+                    let name = f.get("name").and_then(Value::as_str).unwrap_or_default();
+                    if let Some(meta) = m.field(name).filter(|meta| !meta.selection.is_empty()) {
+                        let selection: Vec<Value> = meta
+                            .selection
+                            .iter()
+                            .map(|(value, name)| json!({"value": value, "name": name}))
+                            .collect();
+                        f.insert("selection".into(), Value::Array(selection));
+                    }
+                    Value::Object(f)
+                })
                 .collect();
             if m.model == "res.partner" {
                 fields.push(field(

@@ -206,10 +206,10 @@ impl Server {
             .json(&body)
             .send()
             .await
-            .unwrap()
+            .expect("request")
             .json()
             .await
-            .unwrap();
+            .expect("json");
         match answer.get("error") {
             Some(e) => Err((
                 e["data"]["name"].as_str().unwrap_or("").to_string(),
