@@ -191,25 +191,7 @@ impl Server {
         args: Value,
         kwargs: Value,
     ) -> Result<Value, (String, String)> {
-        let user = self
-            .server
-            .users()
-            .into_iter()
-            .find(|u| u.login == login)
-            .unwrap_or_else(|| panic!("no user {login}"));
-        let body = json!({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-            "service": "object", "method": "execute_kw",
-            "args": [self.server.database(), user.uid, user.password, model, method, args, kwargs]}});
-        let answer: Value = self
-            .http
-            .post(format!("{}/jsonrpc", self.server.url()))
-            .json(&body)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
+        let answer = self.jsonrpc(login, model, method, args, kwargs).await;
         match answer.get("error") {
             Some(e) => Err((
                 e["data"]["name"].as_str().unwrap_or("").to_string(),
