@@ -345,20 +345,18 @@ pub(crate) fn match_groups(
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let embedded = embedded_inputs(inputs.version)?;
-    let mut embedded_names: HashMap<i64, String> = HashMap::new();
-    if let Some((_, file)) = embedded.demo.iter().find(|(m, _)| m == "res.groups") {
-        if let Ok(Value::Array(rows)) = serde_json::from_str::<Value>(&file.text) {
-            for row in rows {
-                if let (Some(id), Some(name)) = (
-                    row.get("id").and_then(as_id),
-                    row.as_object().and_then(label),
-                ) {
-                    embedded_names.insert(id, name);
-                }
-            }
-        }
-    }
+    // The embedded groups, from the version's parsed dataset (cached).
+    let embedded_names: HashMap<i64, String> = crate::data::dataset(inputs.version)?
+        .store
+        .tables
+        .get("res.groups")
+        .map(|t| {
+            t.records
+                .iter()
+                .filter_map(|(id, r)| Some((*id, label(r)?)))
+                .collect()
+        })
+        .unwrap_or_default();
     let own: HashMap<String, i64> = store
         .tables
         .get("res.groups")

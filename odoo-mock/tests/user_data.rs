@@ -558,3 +558,30 @@ fn the_binary_takes_schema_and_data_and_names_a_bad_file() {
         "{stderr}"
     );
 }
+
+/// A user's own `res.groups`: the group xml ids follow their groups by name.
+#[test]
+fn group_xml_ids_follow_a_users_own_groups() {
+    let scratch = Scratch::new("groups");
+    let embedded = data::dataset(18).expect("embedded dataset");
+    let user = embedded
+        .store
+        .ref_id("res.groups", "base.group_user")
+        .expect("group_user");
+    let rows: Vec<Value> = embedded.store.tables["res.groups"]
+        .records
+        .values()
+        .map(|r| json!({"id": r["id"].as_i64().unwrap_or(0) + 1000, "name": r["name"], "full_name": r.get("full_name").cloned().unwrap_or(Value::Bool(false))}))
+        .collect();
+    scratch.write("data/res.groups.json", &Value::Array(rows));
+    let data = load_source(&DataSource {
+        version: Some(18),
+        schema: None,
+        data: Some(scratch.0.join("data")),
+    })
+    .expect("loads");
+    assert_eq!(
+        data.store.ref_id("res.groups", "base.group_user"),
+        Some(user + 1000)
+    );
+}
